@@ -1,0 +1,11 @@
+//! The BEAM-free core of Serdex. Everything here runs in plain Rust, so it is tested,
+//! benchmarked and fuzzed without a VM; `serdex_nif` connects it to the BEAM.
+
+pub mod bignum;
+pub mod error;
+pub mod formatter;
+pub mod parser;
+pub mod writer;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,334 @@
+//! Tests of the BEAM-free core: the parser, the formatter and the writer.
+
+use proptest::prelude::*;
+use serde_json::Value;
+
+use crate::error::{ErrorKind, ParseError};
+use crate::formatter::{self, Layout};
+use crate::parser::{self, Limits, Number, Sink, Str};
+
+/// Builds a `serde_json::Value`, so that our parser can be compared with serde_json's.
+#[derive(Default)]
+struct ValueSink {
+    values: Vec<Value>,
+    starts: Vec<usize>,
+}
+
+impl Sink for ValueSink {
+    fn begin_array(&mut self) {
+        self.starts.push(self.values.len());
+    }
+    fn end_array(&mut self) {
+        let start = self.starts.pop().unwrap();
+        let members = self.values.split_off(start);
+        self.values.push(Value::Array(members));
+    }
+    fn begin_object(&mut self) {
+        self.starts.push(self.values.len());
+    }
+    fn end_object(&mut self) {
+        let start = self.starts.pop().unwrap();
+        let members = self.values.split_off(start);
+        let mut map = serde_json::Map::new();
+        for pair in members.chunks(2) {
+            map.insert(pair[0].as_str().unwrap().to_string(), pair[1].clone());
+        }
+        self.values.push(Value::Object(map));
+    }
+    fn key(&mut self, key: Str<'_>) -> Result<(), ErrorKind> {
+        self.values.push(Value::String(key.text.to_string()));
+        Ok(())
+    }
+    fn string(&mut self, value: Str<'_>) {
+        self.values.push(Value::String(value.text.to_string()));
+    }
+    fn number(&mut self, value: Number<'_>, raw: &str) {
+        self.values.push(match value {
+            Number::Int(int) => Value::from(int),
+            Number::Float(float) => Value::from(float),
+            // serde_json has no exact form beyond 64 bits; the text stands in for the value.
+            Number::BigInt { .. } => match raw.parse::<u64>() {
+                Ok(unsigned) => Value::from(unsigned),
+                Err(_) => Value::String(raw.to_string()),
+            },
+        });
+    }
+    fn boolean(&mut self, value: bool) {
+        self.values.push(Value::Bool(value));
+    }
+    fn null(&mut self) {
+        self.values.push(Value::Null);
+    }
+}
+
+fn parse_value(input: &str) -> Result<Value, ParseError> {
+    let mut sink = ValueSink::default();
+    parser::parse(input.as_bytes(), Limits::default(), &mut sink)?;
+    Ok(sink.values.pop().unwrap())
+}
+
+fn parse_error(input: &[u8]) -> ParseError {
+    let mut sink = ValueSink::default();
+    parser::parse(input, Limits::default(), &mut sink).unwrap_err()
+}
+
+/// Records numbers exactly as the parser classified them.
+#[derive(Default)]
+struct NumberSink(Vec<String>);
+
+impl Sink for NumberSink {
+    fn begin_array(&mut self) {}
+    fn end_array(&mut self) {}
+    fn begin_object(&mut self) {}
+    fn end_object(&mut self) {}
+    fn key(&mut self, _: Str<'_>) -> Result<(), ErrorKind> {
+        Ok(())
+    }
+    fn string(&mut self, _: Str<'_>) {}
+    fn number(&mut self, value: Number<'_>, _: &str) {
+        self.0.push(match value {
+            Number::Int(int) => format!("int {int}"),
+            Number::BigInt { negative, digits } => {
+                format!("big {} {digits}", if negative { "-" } else { "+" })
+            }
+            Number::Float(float) => format!("float {float:e}"),
+        });
+    }
+    fn boolean(&mut self, _: bool) {}
+    fn null(&mut self) {}
+}
+
+fn numbers(input: &str) -> Vec<String> {
+    let mut sink = NumberSink::default();
+    parser::parse(input.as_bytes(), Limits::default(), &mut sink).unwrap();
+    sink.0
+}
+
+#[test]
+fn parses_every_kind_of_value() {
+    let input = r#" {"a": [1, -2.5, true, false, null, "x\ty"], "b": {}} "#;
+    assert_eq!(
+        parse_value(input).unwrap(),
+        serde_json::from_str::<Value>(input).unwrap()
+    );
+}
+
+#[test]
+fn keeps_integers_beyond_64_bits_exact() {
+    assert_eq!(
+        numbers(
+            "[9223372036854775807, -9223372036854775808, 9223372036854775808, -18446744073709551616, 123456789012345678901234567890]"
+        ),
+        vec![
+            "int 9223372036854775807",
+            "int -9223372036854775808",
+            "big + 9223372036854775808",
+            "big - 18446744073709551616",
+            "big + 123456789012345678901234567890",
+        ]
+    );
+}
+
+#[test]
+fn rounds_exotic_floats_correctly() {
+    assert_eq!(
+        numbers(
+            "[2.2250738585072011e-308, 4.9e-324, 1e-400, -0.0, 0.1e1, 1.7976931348623157e308, 9007199254740993.0]"
+        ),
+        vec![
+            "float 2.225073858507201e-308",
+            "float 5e-324",
+            "float 0e0",
+            "float -0e0",
+            "float 1e0",
+            "float 1.7976931348623157e308",
+            "float 9.007199254740992e15",
+        ]
+    );
+}
+
+#[test]
+fn rejects_floats_that_overflow() {
+    assert_eq!(parse_error(b"[1e400]").kind, ErrorKind::NumberOutOfRange);
+    assert_eq!(parse_error(b"-1.8e308").position, 0);
+}
+
+#[test]
+fn rejects_integers_with_too_many_digits() {
+    let input = "1".repeat(1025);
+    assert_eq!(
+        parse_error(input.as_bytes()).kind,
+        ErrorKind::TooManyDigits(1024)
+    );
+    assert!(parse_value(&"1".repeat(1024)).is_ok());
+}
+
+#[test]
+fn rejects_malformed_numbers_and_literals() {
+    for input in [
+        "01",
+        "-",
+        "1.",
+        ".5",
+        "1e",
+        "+1",
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "tru",
+        "nul",
+    ] {
+        assert!(parse_value(input).is_err(), "{input} should be rejected");
+    }
+}
+
+#[test]
+fn decodes_unicode_escapes_and_surrogate_pairs() {
+    assert_eq!(
+        parse_value(r#""\u00e9\u20AC\ud83d\ude00\/""#).unwrap(),
+        Value::String("é€😀/".into())
+    );
+}
+
+#[test]
+fn rejects_lone_and_reversed_surrogates() {
+    for input in [
+        r#""\ud800""#,
+        r#""\udc00""#,
+        r#""\ud800\u0041""#,
+        r#""\udc00\ud800""#,
+        r#""\ud800x""#,
+    ] {
+        let error = parse_error(input.as_bytes());
+        assert!(
+            matches!(error.kind, ErrorKind::LoneSurrogate(_)),
+            "{input}: {error:?}"
+        );
+        assert_eq!(error.position, 1);
+    }
+}
+
+#[test]
+fn rejects_bad_escapes() {
+    assert_eq!(parse_error(br#""\x""#).kind, ErrorKind::InvalidEscape);
+    assert_eq!(
+        parse_error(br#""\u12G4""#).kind,
+        ErrorKind::InvalidUnicodeEscape
+    );
+    assert_eq!(
+        parse_error(br#""\u12""#).kind,
+        ErrorKind::InvalidUnicodeEscape
+    );
+}
+
+#[test]
+fn rejects_invalid_utf8_with_its_position() {
+    for (input, position) in [
+        (&b"\"ab\xff\""[..], 3),
+        (&b"\"\xc0\xaf\""[..], 1),
+        (&b"\"\xed\xa0\x80\""[..], 1),
+        (&b"\"a\\n\xe2\x82\""[..], 4),
+        (&b"[\"\xf4\x90\x80\x80\"]"[..], 2),
+    ] {
+        let error = parse_error(input);
+        assert_eq!(error.kind, ErrorKind::InvalidUtf8);
+        assert_eq!(error.position, position, "{input:?}");
+    }
+}
+
+#[test]
+fn rejects_unescaped_control_characters() {
+    assert!(matches!(
+        parse_error(b"\"a\x01\"").kind,
+        ErrorKind::ControlCharacter(_)
+    ));
+    assert!(matches!(
+        parse_error(b"\"a\nb\"").kind,
+        ErrorKind::ControlCharacter(_)
+    ));
+}
+
+#[test]
+fn reports_the_position_of_syntax_errors() {
+    let error = parse_error(br#"{"a": 1,}"#);
+    assert_eq!(error.position, 8);
+    assert_eq!(
+        error.kind.to_string(),
+        "unexpected character '}', expected a string key"
+    );
+    assert_eq!(parse_error(b"[1 2]").position, 3);
+    assert_eq!(parse_error(b"").kind, ErrorKind::UnexpectedEnd("a value"));
+    assert_eq!(parse_error(b"  ").position, 2);
+    assert!(matches!(
+        parse_error(b"{} x").kind,
+        ErrorKind::TrailingData(_)
+    ));
+    assert!(matches!(
+        parse_error(b"\xEF\xBB\xBF{}").kind,
+        ErrorKind::UnexpectedByte { .. }
+    ));
+}
+
+#[test]
+fn bounds_nesting_without_recursion() {
+    let deep = "[".repeat(1_000_000);
+    assert_eq!(parse_error(deep.as_bytes()).kind, ErrorKind::TooDeep(1024));
+    let objects = "{\"a\":".repeat(1_000_000);
+    assert_eq!(
+        parse_error(objects.as_bytes()).kind,
+        ErrorKind::TooDeep(1024)
+    );
+    let allowed = format!("{}{}", "[".repeat(1024), "]".repeat(1024));
+    assert!(parse_value(&allowed).is_ok());
+    let limits = Limits {
+        max_depth: 2_000_000,
+        max_integer_digits: 10,
+    };
+    let very_deep = format!("{}{}", "[".repeat(1_000_000), "]".repeat(1_000_000));
+    assert!(parser::parse(very_deep.as_bytes(), limits, &mut NumberSink::default()).is_ok());
+}
+
+fn arbitrary_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Value::from),
+        any::<String>().prop_map(Value::String),
+    ];
+    leaf.prop_recursive(6, 64, 8, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+            prop::collection::btree_map(any::<String>(), inner, 0..8)
+                .prop_map(|map| Value::Object(map.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #[test]
+    fn parses_what_serde_json_writes(value in arbitrary_json()) {
+        let text = serde_json::to_string(&value).unwrap();
+        prop_assert_eq!(parse_value(&text).unwrap(), value);
+    }
+
+    #[test]
+    fn formatting_round_trips(value in arbitrary_json(), pretty in any::<bool>()) {
+        let text = serde_json::to_string(&value).unwrap();
+        let layout = Layout { indent: pretty.then(|| "  ".to_string()) };
+        let formatted = formatter::format(text.as_bytes(), Limits::default(), &layout).unwrap();
+        prop_assert_eq!(serde_json::from_slice::<Value>(&formatted).unwrap(), value);
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+        let mut sink = ValueSink::default();
+        let ours = parser::parse(&bytes, Limits::default(), &mut sink).is_ok();
+        let theirs = serde_json::from_slice::<Value>(&bytes).is_ok();
+        // serde_json limits nesting to 128; these inputs are far shallower, so both must agree.
+        prop_assert_eq!(ours, theirs);
+    }
+}

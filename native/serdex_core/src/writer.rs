@@ -1,0 +1,166 @@
+//! Writing JSON scalars into a byte buffer: strings with the chosen escaping, and numbers in
+//! their shortest exact form.
+
+/// Which characters a string escapes beyond what JSON requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Escape {
+    /// Only `"`, `\` and control characters.
+    Json,
+    /// Also every non-ASCII character, as `\uXXXX` (surrogate pairs above U+FFFF).
+    UnicodeSafe,
+    /// Also U+2028 and U+2029, which end a line in JavaScript source.
+    JavascriptSafe,
+    /// Like `JavascriptSafe`, and also `<`, `>`, `&` and `/`, so that the output can sit in
+    /// an HTML `<script>` element.
+    HtmlSafe,
+}
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Appends `text` as a quoted JSON string.
+pub fn write_string(out: &mut Vec<u8>, text: &str, escape: Escape) {
+    out.reserve(text.len() + 2);
+    out.push(b'"');
+    let bytes = text.as_bytes();
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        let needs = match byte {
+            b'"' | b'\\' | 0x00..=0x1F => true,
+            b'<' | b'>' | b'&' | b'/' => escape == Escape::HtmlSafe,
+            0x80.. => match escape {
+                Escape::Json => false,
+                Escape::UnicodeSafe => true,
+                // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+                Escape::JavascriptSafe | Escape::HtmlSafe => {
+                    byte == 0xE2
+                        && bytes.get(i + 1) == Some(&0x80)
+                        && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9))
+                }
+            },
+            _ => false,
+        };
+        if !needs {
+            i += 1;
+            continue;
+        }
+        out.extend_from_slice(&bytes[copied..i]);
+        if byte < 0x80 {
+            write_ascii_escape(out, byte);
+            i += 1;
+        } else {
+            // SAFETY: `text` is a str and `i` is at the first byte of a character.
+            let character = text[i..].chars().next().expect("a character");
+            let mut units = [0u16; 2];
+            for unit in character.encode_utf16(&mut units) {
+                write_unicode_escape(out, *unit);
+            }
+            i += character.len_utf8();
+        }
+        copied = i;
+    }
+    out.extend_from_slice(&bytes[copied..]);
+    out.push(b'"');
+}
+
+fn write_ascii_escape(out: &mut Vec<u8>, byte: u8) {
+    let short = match byte {
+        b'"' => b'"',
+        b'\\' => b'\\',
+        b'/' => b'/',
+        b'\n' => b'n',
+        b'\r' => b'r',
+        b'\t' => b't',
+        0x08 => b'b',
+        0x0C => b'f',
+        _ => return write_unicode_escape(out, u16::from(byte)),
+    };
+    out.extend_from_slice(&[b'\\', short]);
+}
+
+fn write_unicode_escape(out: &mut Vec<u8>, unit: u16) {
+    out.extend_from_slice(&[
+        b'\\',
+        b'u',
+        HEX[usize::from(unit >> 12)],
+        HEX[usize::from((unit >> 8) & 0xF)],
+        HEX[usize::from((unit >> 4) & 0xF)],
+        HEX[usize::from(unit & 0xF)],
+    ]);
+}
+
+pub fn write_i64(out: &mut Vec<u8>, value: i64) {
+    out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
+}
+
+pub fn write_u64(out: &mut Vec<u8>, value: u64) {
+    out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
+}
+
+/// Appends the shortest decimal that reads back as exactly `value` (which must be finite,
+/// as every BEAM float is). Integral values keep a `.0` so they decode as floats again.
+pub fn write_f64(out: &mut Vec<u8>, value: f64) {
+    let mut buffer = ryu::Buffer::new();
+    let text = buffer.format_finite(value);
+    out.extend_from_slice(text.as_bytes());
+    if !text.contains(['.', 'e', 'E']) {
+        out.extend_from_slice(b".0");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn escaped(text: &str, escape: Escape) -> String {
+        let mut out = Vec::new();
+        write_string(&mut out, text, escape);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn json_escapes_only_what_json_requires() {
+        assert_eq!(
+            escaped("a\"b\\c\n\u{1}é/<", Escape::Json),
+            "\"a\\\"b\\\\c\\n\\u0001é/<\""
+        );
+    }
+
+    #[test]
+    fn unicode_safe_escapes_non_ascii_with_surrogate_pairs() {
+        assert_eq!(
+            escaped("é😀", Escape::UnicodeSafe),
+            "\"\\u00E9\\uD83D\\uDE00\""
+        );
+    }
+
+    #[test]
+    fn javascript_safe_escapes_line_separators_only() {
+        assert_eq!(
+            escaped("\u{2028}é\u{2029}", Escape::JavascriptSafe),
+            "\"\\u2028é\\u2029\""
+        );
+    }
+
+    #[test]
+    fn html_safe_escapes_markup_characters() {
+        assert_eq!(
+            escaped("</script>&\u{2028}", Escape::HtmlSafe),
+            "\"\\u003C\\/script\\u003E\\u0026\\u2028\""
+        );
+    }
+
+    #[test]
+    fn floats_are_shortest_and_stay_floats() {
+        let mut out = Vec::new();
+        for value in [1.0, 0.1, -0.0, 1e300, 5e-324] {
+            write_f64(&mut out, value);
+            out.push(b' ');
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "1.0 0.1 -0.0 1e300 5e-324 "
+        );
+    }
+}
