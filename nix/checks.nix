@@ -59,10 +59,14 @@ in
     name = "serdex-mix-test";
     src = lib.fileset.toSource {
       root = ../.;
+      # mix.lock, mix_deps.nix and demo/mix.exs feed test/mix_deps_test.exs.
       fileset = lib.fileset.unions [
         ../mix.exs
         ../lib
         ../test
+        ../mix.lock
+        ../mix_deps.nix
+        ../demo/mix.exs
         (maybe ../config)
       ];
     };
@@ -121,7 +125,7 @@ in
       ''
         export HOME="$TMPDIR" RELEASE_TMP="$TMPDIR/release" RELEASE_DISTRIBUTION=none
         export PHX_SERVER=true PHX_HOST=localhost PORT=4000
-        export SECRET_KEY_BASE=release-smoke-0123456789abcdef0123456789abcdef0123456789abcdef
+        export SECRET_KEY_BASE=release-smoke-secret-key-base-0123456789abcdef0123456789abcdef0123456789
         ${release}/bin/serdex_demo start > release.log 2>&1 &
         pid=$!
         for _ in $(seq 1 90); do

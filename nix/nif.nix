@@ -7,7 +7,9 @@
 }:
 let
   inherit (pkgs) lib;
-  craneLib = (crane.mkLib pkgs).overrideToolchain (p: p.rust-bin.fromRustupToolchainFile ../rust-toolchain.toml);
+  craneLib = (crane.mkLib pkgs).overrideToolchain (
+    p: p.rust-bin.fromRustupToolchainFile ../rust-toolchain.toml
+  );
   crate = (builtins.fromTOML (builtins.readFile ../native/serdex_nif/Cargo.toml)).package;
 
   commonArgs = platform.cargoEnv // {
@@ -23,7 +25,8 @@ let
       ];
     };
     strictDeps = true;
-    cargoExtraArgs = "--locked --package ${crate.name}";
+    # Dependencies, clippy and tests cover the workspace (serdex_core holds the tests).
+    cargoExtraArgs = "--locked --workspace";
   };
 
   cargoArtifacts = craneLib.buildDepsOnly commonArgs;
@@ -34,6 +37,7 @@ in
     commonArgs
     // {
       inherit cargoArtifacts;
+      cargoExtraArgs = "--locked --package ${crate.name}";
       # The test suite runs once, in checks.nif-test.
       doCheck = false;
     }

@@ -17,6 +17,9 @@ pkgs.mkShell (
       pkgs.nixfmt-rfc-style
     ];
 
+    # Serdex.Native passes this to cargo and reads target/<triple>/release.
+    SERDEX_NIF_TARGET = platform.target;
+
     shellHook = ''
       export MIX_HOME="$PWD/.nix-mix"
       export HEX_HOME="$PWD/.nix-hex"

@@ -55,7 +55,7 @@
               root = ./.;
               fileset = lib.fileset.unions [
                 ./Cargo.toml
-                ./Cargo.lock
+                (lib.fileset.maybeMissing ./Cargo.lock)
                 (craneLib.fileset.commonCargoSources ./native)
               ];
             };

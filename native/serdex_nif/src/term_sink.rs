@@ -62,16 +62,14 @@ impl<'a> TermSink<'a> {
                 )
             }
         } else {
-            {
-                let bytes = value.text.as_bytes();
-                let mut term = ErlNifTerm::default();
-                // SAFETY: enif_make_new_binary returns a writable buffer of the requested size.
-                unsafe {
-                    let buffer = sys::enif_make_new_binary(env, bytes.len(), &mut term);
-                    std::ptr::copy_nonoverlapping(bytes.as_ptr(), buffer, bytes.len());
-                }
-                term
+            let bytes = value.text.as_bytes();
+            let mut term = ErlNifTerm::default();
+            // SAFETY: enif_make_new_binary returns a writable buffer of the requested size.
+            unsafe {
+                let buffer = sys::enif_make_new_binary(env, bytes.len(), &mut term);
+                std::ptr::copy_nonoverlapping(bytes.as_ptr(), buffer, bytes.len());
             }
+            term
         }
     }
 

@@ -1,0 +1,199 @@
+defmodule Serdex do
+  @moduledoc """
+  Fast JSON for Elixir whose core is a Rust NIF, with the same API as Jason, so that it can
+  serve as Phoenix's `:json_library`.
+
+      iex> Serdex.decode(~s({"name": "Ada", "langs": ["en", "fr"], "born": 1815}))
+      {:ok, %{"born" => 1815, "langs" => ["en", "fr"], "name" => "Ada"}}
+
+      iex> Serdex.encode!(%{ok: true})
+      ~s({"ok":true})
+
+  Bad input never crashes or stalls the VM: errors come back as `Serdex.DecodeError` or
+  `Serdex.EncodeError`, nesting and integer size are bounded, a panic in Rust becomes an
+  exception, and large inputs run on a dirty CPU scheduler.
+  """
+
+  alias Serdex.{DecodeError, Encode, NIF}
+
+  @type decode_opt ::
+          {:keys, :strings | :atoms | :atoms! | (String.t() -> term())}
+          | {:max_depth, pos_integer()}
+          | {:max_integer_digits, pos_integer()}
+  @type encode_opt ::
+          {:escape, Encode.escape()}
+          | {:maps, :naive | :strict}
+          | {:pretty, boolean() | keyword()}
+
+  @doc """
+  Decodes a JSON text.
+
+  Objects become maps, arrays lists, strings binaries, and `true`, `false`, `null` become
+  `true`, `false`, `nil`. Integers of any size stay integers; floats are correctly rounded.
+  When an object has the same key twice, the last value wins.
+
+  Options:
+
+    * `:keys` - what object keys become:
+      * `:strings` (default)
+      * `:atoms` - atoms, created as needed. Atoms are never garbage collected, so use this
+        only with trusted input
+      * `:atoms!` - existing atoms only; an unknown key is a `Serdex.DecodeError` and
+        creates no atom
+      * a function of one argument, applied to every key
+    * `:max_depth` - how deeply arrays and objects may nest (default 1024)
+    * `:max_integer_digits` - the most digits an integer may have (default 1024), since
+      converting digits to a bignum takes quadratic time
+
+  Other options are accepted and ignored, for compatibility with Jason's.
+  """
+  @spec decode(iodata(), [decode_opt()]) :: {:ok, term()} | {:error, DecodeError.t()}
+  def decode(input, opts \\ []) do
+    input = IO.iodata_to_binary(input)
+
+    case Keyword.get(opts, :keys, :strings) do
+      keys when keys in [:strings, :atoms, :atoms!] ->
+        case run_decode(input, keys, opts) do
+          {:error, {:invalid_atom_key, _, position}} ->
+            decode_atom_keys(input, keys, position, opts)
+
+          result ->
+            result
+        end
+
+      fun when is_function(fun, 1) ->
+        with {:ok, term} <- run_decode(input, :strings, opts), do: {:ok, map_keys(term, fun)}
+
+      other ->
+        raise ArgumentError,
+              "invalid :keys option #{inspect(other)}, expected :strings, :atoms, :atoms! or a function"
+    end
+  end
+
+  @doc "Like `decode/2`, but raises `Serdex.DecodeError`."
+  @spec decode!(iodata(), [decode_opt()]) :: term()
+  def decode!(input, opts \\ []) do
+    case decode(input, opts) do
+      {:ok, term} -> term
+      {:error, error} -> raise error
+    end
+  end
+
+  defp run_decode(input, keys, opts) do
+    nif_options =
+      {keys, positive(opts, :max_depth, 1024), positive(opts, :max_integer_digits, 1024)}
+
+    result =
+      if NIF.dirty?(input),
+        do: NIF.decode_dirty(input, nif_options),
+        else: NIF.decode(input, nif_options)
+
+    case result do
+      {:ok, term} ->
+        {:ok, term}
+
+      {:error, {:invalid_atom_key, _, _}} = fallback ->
+        fallback
+
+      {:error, {_code, reason, position}} ->
+        {:error, %DecodeError{position: position, reason: reason, data: input}}
+    end
+  end
+
+  # Before OTP 26 the NIF API makes only Latin-1 atoms, so other keys are converted here.
+  defp decode_atom_keys(input, keys, position, opts) do
+    to_atom = if keys == :atoms!, do: &String.to_existing_atom/1, else: &String.to_atom/1
+
+    with {:ok, term} <- run_decode(input, :strings, opts) do
+      {:ok, map_keys(term, to_atom)}
+    end
+  rescue
+    error in [ArgumentError, SystemLimitError] ->
+      reason = "an object key cannot become an atom (#{Exception.message(error)})"
+      {:error, %DecodeError{position: position, reason: reason, data: input}}
+  end
+
+  defp map_keys(map, fun) when is_map(map),
+    do: Map.new(map, fn {key, value} -> {fun.(key), map_keys(value, fun)} end)
+
+  defp map_keys(list, fun) when is_list(list), do: Enum.map(list, &map_keys(&1, fun))
+  defp map_keys(other, _fun), do: other
+
+  defp positive(opts, key, default) do
+    case Keyword.get(opts, key, default) do
+      value when is_integer(value) and value > 0 ->
+        value
+
+      other ->
+        raise ArgumentError,
+              "invalid #{inspect(key)} option #{inspect(other)}, expected a positive integer"
+    end
+  end
+
+  @doc """
+  Encodes a term as JSON.
+
+  Maps (with atom, string or integer keys), lists, UTF-8 binaries, atoms (`nil` is `null`),
+  integers of any size and floats (shortest form that reads back exactly) are encoded
+  directly. `Date`, `Time`, `NaiveDateTime` and `DateTime` become ISO 8601 strings, and other
+  structs go through the `Serdex.Encoder` protocol.
+
+  Options:
+
+    * `:escape` - `:json` (default), `:unicode_safe` (also every non-ASCII character),
+      `:javascript_safe` (also U+2028 and U+2029) or `:html_safe` (as `:javascript_safe`,
+      plus `<`, `>`, `&` and `/`)
+    * `:maps` - `:naive` (default) or `:strict`, which rejects a map whose keys collide once
+      converted to strings, such as `%{:a => 1, "a" => 2}`
+    * `:pretty` - `true` to indent by two spaces, or a keyword list with `:indent`
+  """
+  @spec encode(term(), [encode_opt()]) :: {:ok, String.t()} | {:error, Serdex.EncodeError.t()}
+  def encode(term, opts \\ []) do
+    with {:ok, iodata} <- encode_to_iodata(term, opts), do: {:ok, IO.iodata_to_binary(iodata)}
+  end
+
+  @doc "Like `encode/2`, but raises `Serdex.EncodeError`."
+  @spec encode!(term(), [encode_opt()]) :: String.t()
+  def encode!(term, opts \\ []), do: term |> encode_to_iodata!(opts) |> IO.iodata_to_binary()
+
+  @doc "Like `encode/2`, but returns iodata, which may avoid a copy."
+  @spec encode_to_iodata(term(), [encode_opt()]) ::
+          {:ok, iodata()} | {:error, Serdex.EncodeError.t()}
+  def encode_to_iodata(term, opts \\ []) do
+    with {:ok, iodata} <- Encode.to_iodata(term, opts), do: pretty(iodata, opts)
+  end
+
+  @doc "Like `encode_to_iodata/2`, but raises `Serdex.EncodeError`."
+  @spec encode_to_iodata!(term(), [encode_opt()]) :: iodata()
+  def encode_to_iodata!(term, opts \\ []) do
+    {:ok, iodata} = term |> Encode.to_iodata!(opts) |> pretty(opts)
+    iodata
+  end
+
+  defp pretty(iodata, opts) do
+    case Keyword.get(opts, :pretty, false) do
+      false ->
+        {:ok, iodata}
+
+      pretty ->
+        indent = if pretty == true, do: "  ", else: Keyword.get(pretty, :indent, "  ")
+
+        {:ok, _json} =
+          Serdex.Formatter.pretty_print(iodata, indent: indent, max_depth: 1_000_000_000)
+    end
+  end
+
+  @doc """
+  Where the loaded NIF comes from:
+
+    * `:target` - the Rust target triple it was compiled for
+    * `:profile` - cargo's profile, `"debug"` or `"release"`
+    * `:crate_version` - the version of the `serdex_nif` crate
+    * `:loaded_from` - the absolute path of the loaded library
+    * `:precompiled` - whether it was loaded with `PRECOMPILED_NIF` (not built by Mix)
+  """
+  @spec nif_info() :: %{atom() => term()}
+  def nif_info do
+    Map.put(NIF.nif_info(), :precompiled, NIF.__precompiled__())
+  end
+end

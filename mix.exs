@@ -1,0 +1,21 @@
+defmodule Serdex.MixProject do
+  use Mix.Project
+
+  @version "0.1.0"
+
+  def project do
+    [
+      app: :serdex,
+      version: @version,
+      elixir: "~> 1.14",
+      start_permanent: Mix.env() == :prod,
+      deps: [],
+      description:
+        "Fast, VM-safe JSON for Elixir, with a Rust NIF core and a Jason-compatible API."
+    ]
+  end
+
+  def application do
+    [extra_applications: []]
+  end
+end
