@@ -9,6 +9,8 @@ defmodule Serdex.MixProject do
       version: @version,
       elixir: "~> 1.14",
       start_permanent: Mix.env() == :prod,
+      # Tests derive Serdex.Encoder for structs defined in test files.
+      consolidate_protocols: Mix.env() != :test,
       deps: [],
       description:
         "Fast, VM-safe JSON for Elixir, with a Rust NIF core and a Jason-compatible API."

@@ -80,11 +80,13 @@ defmodule Serdex do
   end
 
   defp run_decode(input, keys, opts) do
-    nif_options =
-      {keys, positive(opts, :max_depth, 1024), positive(opts, :max_integer_digits, 1024)}
+    max_integer_digits = positive(opts, :max_integer_digits, 1024)
+    nif_options = {keys, positive(opts, :max_depth, 1024), max_integer_digits}
 
+    # Bignums take quadratic time to convert, so above the default digit limit even a small
+    # input may take too long for a normal scheduler.
     result =
-      if NIF.dirty?(input),
+      if NIF.dirty?(input) or max_integer_digits > 1024,
         do: NIF.decode_dirty(input, nif_options),
         else: NIF.decode(input, nif_options)
 

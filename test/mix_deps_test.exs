@@ -84,6 +84,7 @@ defmodule Serdex.MixDepsTest do
     test "every package block is in mix2nix's format" do
       text = File.read!(@nix_path)
       builders = length(Regex.scan(~r/ = build(Mix|Rebar3|ErlangMk) rec \{/, text))
+
       assert builders == length(Regex.scan(@block, text)),
              "some package blocks do not follow mix2nix's layout"
     end
@@ -96,7 +97,10 @@ defmodule Serdex.MixDepsTest do
     end
 
     test "lists packages in mix2nix's (sorted) order" do
-      names = for [_, name] <- Regex.scan(~r/^    ([A-Za-z0-9_]+) = build/m, File.read!(@nix_path)), do: name
+      names =
+        for [_, name] <- Regex.scan(~r/^    ([A-Za-z0-9_]+) = build/m, File.read!(@nix_path)),
+            do: name
+
       assert names == Enum.sort(names)
     end
 

@@ -45,14 +45,10 @@ defmodule Serdex.Native do
     end
 
     sources = watched_files(config.sources)
+    digest = digest(sources)
 
-    quote bind_quoted: [
-            config: Macro.escape(config),
-            precompiled?: precompiled?,
-            sources: sources,
-            digest: digest(sources)
-          ] do
-      for source <- sources, do: @external_resource(source)
+    quote do
+      for source <- unquote(sources), do: @external_resource(source)
 
       @on_load :__load_nif__
 
@@ -72,15 +68,26 @@ defmodule Serdex.Native do
       @doc false
       def __precompiled__, do: unquote(precompiled?)
 
-      @doc false
-      def __mix_recompile__? do
-        Serdex.Native.precompiled_requested?() != unquote(precompiled?) or
-          (not unquote(precompiled?) and
-             Serdex.Native.digest(
-               Serdex.Native.watched_files(unquote(Macro.escape(config.sources)))
-             ) != unquote(digest))
+      # Mix loads a module to ask it whether to recompile. Loading the NIF module would load
+      # the NIF, and the recompiled module could not then load it again (a NIF cannot be
+      # upgraded in place), so the question goes to a NIF-free module in the same file.
+      defmodule RecompileCheck do
+        @moduledoc false
+        def __mix_recompile__? do
+          Serdex.Native.stale?(
+            unquote(precompiled?),
+            unquote(Macro.escape(config.sources)),
+            unquote(digest)
+          )
+        end
       end
     end
+  end
+
+  @doc false
+  def stale?(precompiled?, sources, digest) do
+    precompiled_requested?() != precompiled? or
+      (not precompiled? and digest(watched_files(sources)) != digest)
   end
 
   @doc false

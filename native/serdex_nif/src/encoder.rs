@@ -16,6 +16,10 @@ rustler::atoms! {
     __struct__,
 }
 
+/// Bignums whose external form is longer than this (about 2,400 digits) are printed on a
+/// dirty scheduler only.
+const LARGE_BIGNUM_BYTES: usize = 1024;
+
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
     pub escape: Escape,
@@ -74,9 +78,7 @@ pub fn encode<'a>(root: Term<'a>, options: Options) -> Result<Vec<Piece<'a>>, Fa
                 encoder.stack.pop();
             }
         }
-        if let Some(budget) = options.budget
-            && encoder.out.len() > budget
-        {
+        if options.budget.is_some_and(|budget| encoder.out.len() > budget) {
             return Err(Failure::OverBudget);
         }
     }
@@ -120,9 +122,12 @@ impl<'a> Encoder<'a> {
                         self.out.push(b',');
                     }
                     let text = key_text(key)?;
-                    if let Some(seen) = seen
-                        && !seen.insert(text.clone())
+                    if let Some(budget) = self.options.budget
+                        && self.out.len().saturating_add(text.len()) > budget
                     {
+                        return Err(Failure::OverBudget);
+                    }
+                    if seen.as_mut().is_some_and(|seen| !seen.insert(text.clone())) {
                         return Err(Failure::DuplicateKey(text));
                     }
                     writer::write_string(&mut self.out, &text, self.options.escape);
@@ -141,6 +146,7 @@ impl<'a> Encoder<'a> {
                 let binary = term
                     .decode_as_binary()
                     .map_err(|_| Failure::Unsupported(term))?;
+                self.reserve(binary.len())?;
                 let text = std::str::from_utf8(binary.as_slice())
                     .map_err(|_| Failure::InvalidUtf8(term))?;
                 writer::write_string(&mut self.out, text, self.options.escape);
@@ -193,10 +199,28 @@ impl<'a> Encoder<'a> {
         } else if let Ok(value) = term.decode::<u64>() {
             writer::write_u64(&mut self.out, value);
         } else {
-            let text = big_integer_text(term).ok_or(Failure::Unsupported(term))?;
+            let external = term.to_binary();
+            // Printing a bignum takes quadratic time: a normal scheduler leaves large ones
+            // to a dirty one.
+            if self.options.budget.is_some() && external.len() > LARGE_BIGNUM_BYTES {
+                return Err(Failure::OverBudget);
+            }
+            let text = bignum::external_to_decimal(external.as_slice())
+                .ok_or(Failure::Unsupported(term))?;
             self.out.extend_from_slice(text.as_bytes());
         }
         Ok(())
+    }
+
+    /// On a normal scheduler, gives up before a single write of about `bytes` that would pass
+    /// the budget, so that one huge string cannot hold the scheduler.
+    fn reserve(&self, bytes: usize) -> Result<(), Failure<'a>> {
+        match self.options.budget {
+            Some(budget) if self.out.len().saturating_add(bytes) > budget => {
+                Err(Failure::OverBudget)
+            }
+            _ => Ok(()),
+        }
     }
 
     fn hole(&mut self, term: Term<'a>) {

@@ -1,0 +1,307 @@
+defmodule SerdexTest do
+  use ExUnit.Case, async: true
+
+  alias Serdex.{DecodeError, EncodeError}
+
+  defmodule User do
+    @derive {Serdex.Encoder, only: [:name, :email]}
+    defstruct [:name, :email, :password_hash]
+  end
+
+  defmodule Point do
+    @derive {Serdex.Encoder, except: [:label]}
+    defstruct x: 0, y: 0, label: nil
+  end
+
+  defmodule Opaque do
+    defstruct [:secret]
+  end
+
+  describe "decode/2" do
+    test "maps JSON types to Elixir terms" do
+      json = ~s({"o": {"k": "v"}, "a": [1, -2, 3.5, true, false, null], "s": "\\u00e9\\n"})
+
+      assert Serdex.decode(json) ==
+               {:ok, %{"o" => %{"k" => "v"}, "a" => [1, -2, 3.5, true, false, nil], "s" => "é\n"}}
+    end
+
+    test "accepts iodata" do
+      assert Serdex.decode(["[1,", [?2, "]"]]) == {:ok, [1, 2]}
+    end
+
+    test "keeps integers beyond 64 bits as integers" do
+      assert Serdex.decode!("[18446744073709551616, -123456789012345678901234567890]") ==
+               [18_446_744_073_709_551_616, -123_456_789_012_345_678_901_234_567_890]
+
+      assert Serdex.decode!("9223372036854775807") == 9_223_372_036_854_775_807
+      assert Serdex.decode!("-9223372036854775808") == -9_223_372_036_854_775_808
+    end
+
+    test "rounds floats correctly" do
+      assert Serdex.decode!("[0.1, 2.2250738585072011e-308, 1e-400, 9007199254740993.0]") ==
+               [0.1, 2.225073858507201e-308, 0.0, 9_007_199_254_740_992.0]
+    end
+
+    test "the last of duplicate keys wins" do
+      assert Serdex.decode!(~s({"a": 1, "b": 2, "a": 3})) == %{"a" => 3, "b" => 2}
+    end
+
+    test "keys: :atoms creates atoms" do
+      assert Serdex.decode!(~s({"serdex_fresh_key_1": {"ok": 1}}), keys: :atoms) ==
+               %{serdex_fresh_key_1: %{ok: 1}}
+    end
+
+    test "keys: :atoms handles keys beyond Latin-1" do
+      assert Serdex.decode!(~s({"日本": 1, "é": 2}), keys: :atoms) == %{日本: 1, é: 2}
+    end
+
+    test "keys: :atoms! accepts existing atoms and rejects unknown keys without creating them" do
+      assert Serdex.decode!(~s({"name": 1}), keys: :atoms!) == %{name: 1}
+      key = "serdex_never_seen_#{System.unique_integer([:positive])}"
+      count = :erlang.system_info(:atom_count)
+
+      assert {:error, %DecodeError{position: 1, reason: reason}} =
+               Serdex.decode(~s({"#{key}": 1}), keys: :atoms!)
+
+      assert reason =~ "not an existing atom"
+      assert :erlang.system_info(:atom_count) == count
+    end
+
+    test "keys: :atoms! rejects unknown keys beyond Latin-1" do
+      assert {:error, %DecodeError{}} =
+               Serdex.decode(~s({"ключ_#{System.unique_integer()}": 1}), keys: :atoms!)
+    end
+
+    test "keys: a function is applied to every key" do
+      assert Serdex.decode!(~s({"a": [{"b": 1}]}), keys: &String.upcase/1) == %{
+               "A" => [%{"B" => 1}]
+             }
+    end
+
+    test "max_depth bounds nesting" do
+      assert Serdex.decode!("[[[1]]]", max_depth: 3) == [[[1]]]
+
+      assert {:error, %DecodeError{position: 3, reason: reason}} =
+               Serdex.decode("[[[[1]]]]", max_depth: 3)
+
+      assert reason =~ "nesting deeper than 3"
+    end
+
+    test "1,000,000 nested brackets are an error, not a crash" do
+      assert {:error, %DecodeError{position: 1024}} =
+               Serdex.decode(String.duplicate("[", 1_000_000))
+    end
+
+    test "max_integer_digits bounds integer size" do
+      assert {:error, %DecodeError{reason: reason}} = Serdex.decode(String.duplicate("7", 1025))
+      assert reason =~ "more than 1024 digits"
+      assert Serdex.decode!(String.duplicate("7", 1025), max_integer_digits: 2000) > 0
+    end
+
+    test "rejects invalid options" do
+      assert_raise ArgumentError, fn -> Serdex.decode("1", keys: :maybe) end
+      assert_raise ArgumentError, fn -> Serdex.decode("1", max_depth: 0) end
+    end
+
+    test "large inputs decode on a dirty scheduler with the same result" do
+      list = Enum.to_list(1..40_000)
+      json = Serdex.encode!(list)
+      assert byte_size(json) > 64 * 1024
+      assert Serdex.decode!(json) == list
+    end
+
+    test "decode! raises DecodeError" do
+      assert_raise DecodeError, fn -> Serdex.decode!("{") end
+    end
+  end
+
+  describe "decode errors" do
+    test "carry the byte position and a message that shows where" do
+      {:error, error} = Serdex.decode(~s({"a": 1, "b": tru}))
+      assert error.position == 17
+      assert error.reason == "unexpected character '}', expected a value"
+
+      assert Exception.message(error) ==
+               "unexpected character '}', expected a value at byte 17\n\n" <>
+                 ~s(    {"a": 1, "b": tru}\n) <>
+                 "                     ^"
+    end
+
+    test "name the reason for common mistakes" do
+      for {json, reason} <- [
+            {"", "unexpected end of input, expected a value"},
+            {"[1,]", "unexpected character ']', expected a value"},
+            {"{\"a\" 1}", "unexpected character '1', expected ':'"},
+            {"[1] x", "unexpected character 'x' after the JSON value"},
+            {"\"\\ud800\"", "lone surrogate in \\u escape (U+D800)"},
+            {"\"a\u0001\"", "unescaped control character byte 0x01 in string"},
+            {<<?", 0xFF, ?">>, "invalid UTF-8 in string"},
+            {"[1e400]", "number out of range"},
+            {"NaN", "unexpected character 'N', expected a value"}
+          ] do
+        assert {:error, %DecodeError{reason: ^reason}} = Serdex.decode(json),
+               "for #{inspect(json)}"
+      end
+    end
+
+    test "messages stay printable around invalid bytes" do
+      {:error, error} = Serdex.decode(<<"[\"ok\", \"", 0xC3, 0x28, "\"]">>)
+      assert error.position == 8
+      assert Exception.message(error) =~ "?("
+    end
+  end
+
+  describe "encode/2" do
+    test "encodes maps, lists, strings, numbers and atoms" do
+      assert Serdex.encode!(%{"a" => [1, -2.5, "x", true, false, nil, :atom]}) ==
+               ~s({"a":[1,-2.5,"x",true,false,null,"atom"]})
+    end
+
+    test "accepts atom, string and integer keys" do
+      assert Serdex.decode!(Serdex.encode!(%{:a => 1, "b" => 2, 3 => 3})) == %{
+               "a" => 1,
+               "b" => 2,
+               "3" => 3
+             }
+    end
+
+    test "encodes integers of any size" do
+      big = 2 ** 200
+
+      assert Serdex.encode!([big, -big, 18_446_744_073_709_551_615]) ==
+               "[#{big},-#{big},18446744073709551615]"
+    end
+
+    test "encodes floats in the shortest form that round-trips" do
+      assert Serdex.encode!([0.1, 1.0, -0.0, 1.0e300, 5.0e-324, 123.456]) ==
+               "[0.1,1.0,-0.0,1e300,5e-324,123.456]"
+
+      for float <- [:math.pi(), 1 / 3, 2.2250738585072014e-308, 1.7976931348623157e308] do
+        assert Serdex.decode!(Serdex.encode!(float)) === float
+      end
+    end
+
+    test "encodes calendar types as ISO 8601" do
+      term = [~D[2024-02-29], ~T[12:30:00.123], ~N[2024-01-01 00:00:00], ~U[2024-01-01 10:00:00Z]]
+
+      assert Serdex.encode!(term) ==
+               ~s(["2024-02-29","12:30:00.123","2024-01-01T00:00:00","2024-01-01T10:00:00Z"])
+    end
+
+    test "encodes derived structs with only: and except:" do
+      user = %User{name: "Ada", email: "ada@example.com", password_hash: "x"}
+
+      assert Serdex.decode!(Serdex.encode!(%{user: user})) == %{
+               "user" => %{"name" => "Ada", "email" => "ada@example.com"}
+             }
+
+      assert Serdex.decode!(Serdex.encode!(%Point{x: 1, y: 2, label: "p"})) == %{
+               "x" => 1,
+               "y" => 2
+             }
+    end
+
+    test "a struct without an implementation raises Protocol.UndefinedError" do
+      assert_raise Protocol.UndefinedError, fn -> Serdex.encode(%{secret: %Opaque{secret: 1}}) end
+    end
+
+    test "rejects terms that have no JSON form, naming them" do
+      for {term, text} <- [
+            {{1, 2}, "{1, 2}"},
+            {self(), "#PID<"},
+            {make_ref(), "#Reference<"},
+            {fn -> :ok end, "#Function<"},
+            {[1 | 2], "improper list ending in 2"},
+            {<<0xFF>>, "valid UTF-8"},
+            {<<1::3>>, "<<1::size(3)>>"},
+            {%{{1} => 1}, "map key {1}"}
+          ] do
+        assert {:error, %EncodeError{message: message}} = Serdex.encode([term])
+        assert message =~ text
+      end
+    end
+
+    test "encode! raises EncodeError" do
+      assert_raise EncodeError, fn -> Serdex.encode!({:tuple}) end
+    end
+
+    test "escape modes" do
+      text = "é</script>\u2028"
+      assert Serdex.encode!(text) == ~s("é</script>\u2028")
+
+      assert Serdex.encode!(text, escape: :unicode_safe) ==
+               ~s("\\u00E9<\\/script>\\u2028") |> String.replace("<\\/", "</")
+
+      assert Serdex.encode!(text, escape: :javascript_safe) == ~s("é</script>\\u2028")
+      assert Serdex.encode!(text, escape: :html_safe) == ~s("é\\u003C\\/script\\u003E\\u2028")
+      assert_raise ArgumentError, fn -> Serdex.encode!(text, escape: :nope) end
+    end
+
+    test "maps: :strict rejects keys that collide once converted" do
+      assert {:ok, _} = Serdex.encode(%{:a => 1, "a" => 2})
+
+      assert {:error, %EncodeError{message: message}} =
+               Serdex.encode(%{:a => 1, "a" => 2}, maps: :strict)
+
+      assert message =~ ~s(duplicate key "a")
+      assert {:ok, _} = Serdex.encode(%{:a => 1, "b" => 2}, maps: :strict)
+    end
+
+    test "pretty: true and pretty: [indent: ...]" do
+      assert Serdex.encode!(%{"a" => [1, %{}]}, pretty: true) ==
+               "{\n  \"a\": [\n    1,\n    {}\n  ]\n}"
+
+      assert Serdex.encode!([1], pretty: [indent: "\t"]) == "[\n\t1\n]"
+    end
+
+    test "encode_to_iodata returns iodata of the same JSON" do
+      assert {:ok, iodata} = Serdex.encode_to_iodata(%{a: ~D[2020-01-01]})
+      assert IO.iodata_to_binary(iodata) == ~s({"a":"2020-01-01"})
+      assert IO.iodata_to_binary(Serdex.encode_to_iodata!([1])) == "[1]"
+    end
+
+    test "large outputs move to a dirty scheduler with the same result" do
+      term = Enum.map(1..20_000, &%{"id" => &1, "name" => "item #{&1}"})
+      json = Serdex.encode!(term)
+      assert byte_size(json) > 64 * 1024
+      assert Serdex.decode!(json) == term
+    end
+
+    test "deeply nested terms encode without recursion" do
+      deep = Enum.reduce(1..100_000, [], fn _, acc -> [acc] end)
+      json = Serdex.encode!(deep)
+      assert byte_size(json) == 200_002
+    end
+  end
+
+  describe "Serdex.Formatter" do
+    test "pretty_print and minimize keep order, numbers and escapes" do
+      json = ~s({"b": 1.50, "a": ["\\u00e9"]})
+      assert Serdex.Formatter.minimize(json) == {:ok, ~s({"b":1.50,"a":["\\u00e9"]})}
+
+      assert Serdex.Formatter.pretty_print(json) ==
+               {:ok, "{\n  \"b\": 1.50,\n  \"a\": [\n    \"\\u00e9\"\n  ]\n}"}
+    end
+
+    test "reports invalid input as a DecodeError" do
+      assert {:error, %DecodeError{position: 4}} = Serdex.Formatter.minimize("[1, }")
+    end
+  end
+
+  describe "the NIF boundary" do
+    test "nif_info reports provenance" do
+      info = Serdex.nif_info()
+      assert info.crate_version == "0.1.0"
+      assert info.profile in ["debug", "release"]
+      assert info.target =~ ~r/^[a-z0-9_]+-[a-z0-9_]+-[a-z0-9_]+/
+      assert info.precompiled == Serdex.Native.precompiled_requested?()
+      assert Path.type(info.loaded_from) == :absolute
+      assert File.exists?(info.loaded_from)
+    end
+
+    test "a Rust panic surfaces as an exception and the VM carries on" do
+      assert_raise ErlangError, ~r/nif_panicked/, fn -> Serdex.NIF.debug_panic() end
+      assert Serdex.decode!("[1]") == [1]
+    end
+  end
+end
