@@ -78,7 +78,10 @@ pub fn encode<'a>(root: Term<'a>, options: Options) -> Result<Vec<Piece<'a>>, Fa
                 encoder.stack.pop();
             }
         }
-        if options.budget.is_some_and(|budget| encoder.out.len() > budget) {
+        if options
+            .budget
+            .is_some_and(|budget| encoder.out.len() > budget)
+        {
             return Err(Failure::OverBudget);
         }
     }
