@@ -420,6 +420,12 @@ impl<'i> Parser<'i> {
         }
 
         let digit_count = int_end - int_start;
+        if digit_count > self.limits.max_integer_digits {
+            return Err(ParseError::new(
+                ErrorKind::TooManyDigits(self.limits.max_integer_digits),
+                start,
+            ));
+        }
         if digit_count <= 18 {
             let magnitude = input[int_start..int_end]
                 .iter()
@@ -428,11 +434,6 @@ impl<'i> Parser<'i> {
             sink.number(Number::Int(value), raw);
         } else if let Ok(value) = raw.parse::<i64>() {
             sink.number(Number::Int(value), raw);
-        } else if digit_count > self.limits.max_integer_digits {
-            return Err(ParseError::new(
-                ErrorKind::TooManyDigits(self.limits.max_integer_digits),
-                start,
-            ));
         } else {
             let digits = &raw[int_start - start..];
             sink.number(Number::BigInt { negative, digits }, raw);

@@ -17,31 +17,61 @@ pub enum Escape {
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
+/// For each byte value, whether `write_string` must stop and look at it in that escape mode:
+/// a byte that is always escaped, or the first byte of a character that may be.
+const fn attention(escape: Escape) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = match byte as u8 {
+            b'"' | b'\\' | 0x00..=0x1F => true,
+            b'<' | b'>' | b'&' | b'/' => matches!(escape, Escape::HtmlSafe),
+            0x80.. => match escape {
+                Escape::Json => false,
+                Escape::UnicodeSafe => true,
+                // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+                Escape::JavascriptSafe | Escape::HtmlSafe => byte == 0xE2,
+            },
+            _ => false,
+        };
+        byte += 1;
+    }
+    table
+}
+
+static ATTENTION_JSON: [bool; 256] = attention(Escape::Json);
+static ATTENTION_UNICODE: [bool; 256] = attention(Escape::UnicodeSafe);
+static ATTENTION_JAVASCRIPT: [bool; 256] = attention(Escape::JavascriptSafe);
+static ATTENTION_HTML: [bool; 256] = attention(Escape::HtmlSafe);
+
 /// Appends `text` as a quoted JSON string.
 pub fn write_string(out: &mut Vec<u8>, text: &str, escape: Escape) {
+    let table = match escape {
+        Escape::Json => &ATTENTION_JSON,
+        Escape::UnicodeSafe => &ATTENTION_UNICODE,
+        Escape::JavascriptSafe => &ATTENTION_JAVASCRIPT,
+        Escape::HtmlSafe => &ATTENTION_HTML,
+    };
     out.reserve(text.len() + 2);
     out.push(b'"');
     let bytes = text.as_bytes();
     let mut copied = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        let byte = bytes[i];
-        let needs = match byte {
-            b'"' | b'\\' | 0x00..=0x1F => true,
-            b'<' | b'>' | b'&' | b'/' => escape == Escape::HtmlSafe,
-            0x80.. => match escape {
-                Escape::Json => false,
-                Escape::UnicodeSafe => true,
-                // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
-                Escape::JavascriptSafe | Escape::HtmlSafe => {
-                    byte == 0xE2
-                        && bytes.get(i + 1) == Some(&0x80)
-                        && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9))
-                }
-            },
-            _ => false,
+    loop {
+        if escape == Escape::Json {
+            i = skip_plain(bytes, i);
+        }
+        while i < bytes.len() && !table[usize::from(bytes[i])] {
+            i += 1;
+        }
+        let Some(&byte) = bytes.get(i) else {
+            break;
         };
-        if !needs {
+        if byte >= 0x80
+            && escape != Escape::UnicodeSafe
+            && !(bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)))
+        {
+            // An E2 that does not start U+2028 or U+2029.
             i += 1;
             continue;
         }
@@ -62,6 +92,28 @@ pub fn write_string(out: &mut Vec<u8>, text: &str, escape: Escape) {
     }
     out.extend_from_slice(&bytes[copied..]);
     out.push(b'"');
+}
+
+/// Returns the first position at or after `from` holding a quote, a backslash or a control
+/// character, testing eight bytes at a time; it may stop early within the last seven bytes.
+#[inline]
+fn skip_plain(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while i + 8 <= bytes.len() {
+        let word = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("eight bytes"));
+        let quote = word ^ (ONES * u64::from(b'"'));
+        let backslash = word ^ (ONES * u64::from(b'\\'));
+        let flagged = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (word.wrapping_sub(ONES * 0x20) & !word);
+        if flagged & HIGHS != 0 {
+            break;
+        }
+        i += 8;
+    }
+    i
 }
 
 fn write_ascii_escape(out: &mut Vec<u8>, byte: u8) {
@@ -117,6 +169,83 @@ mod tests {
         let mut out = Vec::new();
         write_string(&mut out, text, escape);
         String::from_utf8(out).unwrap()
+    }
+
+    /// The byte-at-a-time definition that the table and word scans must agree with.
+    fn reference(text: &str, escape: Escape) -> String {
+        let mut out = String::from("\"");
+        for character in text.chars() {
+            let needs = match character {
+                '"' | '\\' | '\u{0}'..='\u{1F}' => true,
+                '<' | '>' | '&' | '/' => escape == Escape::HtmlSafe,
+                '\u{2028}' | '\u{2029}' => escape != Escape::Json,
+                c if !c.is_ascii() => escape == Escape::UnicodeSafe,
+                _ => false,
+            };
+            if !needs {
+                out.push(character);
+                continue;
+            }
+            let mut bytes = Vec::new();
+            if character.is_ascii() {
+                write_ascii_escape(&mut bytes, character as u8);
+            } else {
+                let mut units = [0u16; 2];
+                for unit in character.encode_utf16(&mut units) {
+                    write_unicode_escape(&mut bytes, *unit);
+                }
+            }
+            out.push_str(std::str::from_utf8(&bytes).unwrap());
+        }
+        out.push('"');
+        out
+    }
+
+    #[test]
+    fn scans_agree_with_the_reference_at_every_offset() {
+        let pieces = [
+            "a",
+            "\"",
+            "\\",
+            "\n",
+            "\u{1}",
+            "\u{7F}",
+            "é",
+            "\u{2028}",
+            "\u{2029}",
+            "\u{2027}",
+            "\u{20AC}",
+            "😀",
+            "<",
+            "/",
+            "&",
+            ">",
+            "abcdefgh",
+            "0123456789abcdef",
+        ];
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..4000 {
+            let mut text = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let count = (seed % 24) as usize;
+            let mut state = seed;
+            for _ in 0..count {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+            }
+            for escape in [
+                Escape::Json,
+                Escape::UnicodeSafe,
+                Escape::JavascriptSafe,
+                Escape::HtmlSafe,
+            ] {
+                assert_eq!(escaped(&text, escape), reference(&text, escape), "{text:?}");
+            }
+        }
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! the output is then split into pieces around them, and the Elixir side fills each hole
 //! through the `Serdex.Encoder` protocol.
 
+use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashSet;
 
 use rustler::{MapIterator, Term, TermType};
@@ -31,7 +33,7 @@ pub struct Options {
 
 /// A part of the output: JSON text, or a term for the Elixir side to encode.
 pub enum Piece<'a> {
-    Json(Vec<u8>),
+    Json(Output),
     Hole(Term<'a>),
 }
 
@@ -45,13 +47,16 @@ pub enum Failure<'a> {
     OverBudget,
 }
 
+// The map iterator stays inline: a box per map cost a malloc and a free per map, and the
+// stack's storage is reused for the whole walk.
+#[allow(clippy::large_enum_variant)]
 enum Frame<'a> {
     List {
         rest: Term<'a>,
         first: bool,
     },
     Map {
-        entries: Box<MapIterator<'a>>,
+        entries: MapIterator<'a>,
         first: bool,
         seen: Option<HashSet<String>>,
     },
@@ -65,7 +70,7 @@ enum Step<'a> {
 pub fn encode<'a>(root: Term<'a>, options: Options) -> Result<Vec<Piece<'a>>, Failure<'a>> {
     let mut encoder = Encoder {
         options,
-        out: Vec::with_capacity(256),
+        out: spare_buffer(),
         pieces: Vec::new(),
         stack: Vec::new(),
     };
@@ -86,7 +91,53 @@ pub fn encode<'a>(root: Term<'a>, options: Options) -> Result<Vec<Piece<'a>>, Fa
         }
     }
     encoder.flush();
-    Ok(encoder.pieces)
+    Ok(std::mem::take(&mut encoder.pieces))
+}
+
+/// JSON text written by the encoder. Dropping it hands its storage back for the next encode
+/// on the same thread, which saves growing a buffer (and faulting in fresh pages) per call.
+pub struct Output(Vec<u8>);
+
+impl std::ops::Deref for Output {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        recycle(std::mem::take(&mut self.0));
+    }
+}
+
+/// Buffers up to this capacity are kept for reuse, one per scheduler thread.
+const SPARE_CAPACITY_LIMIT: usize = 1 << 20;
+
+thread_local! {
+    static SPARE: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+}
+
+fn spare_buffer() -> Vec<u8> {
+    let mut buffer = SPARE.try_with(Cell::take).unwrap_or_default();
+    buffer.reserve(256);
+    buffer
+}
+
+fn recycle(mut buffer: Vec<u8>) {
+    if buffer.capacity() == 0 || buffer.capacity() > SPARE_CAPACITY_LIMIT {
+        return;
+    }
+    buffer.clear();
+    let _ = SPARE.try_with(|spare| {
+        let current = spare.take();
+        spare.set(if current.capacity() >= buffer.capacity() {
+            current
+        } else {
+            buffer
+        });
+    });
 }
 
 struct Encoder<'a> {
@@ -130,8 +181,11 @@ impl<'a> Encoder<'a> {
                     {
                         return Err(Failure::OverBudget);
                     }
-                    if seen.as_mut().is_some_and(|seen| !seen.insert(text.clone())) {
-                        return Err(Failure::DuplicateKey(text));
+                    if seen
+                        .as_mut()
+                        .is_some_and(|seen| !seen.insert(text.to_string()))
+                    {
+                        return Err(Failure::DuplicateKey(text.into_owned()));
                     }
                     writer::write_string(&mut self.out, &text, self.options.escape);
                     self.out.push(b':');
@@ -150,8 +204,7 @@ impl<'a> Encoder<'a> {
                     .decode_as_binary()
                     .map_err(|_| Failure::Unsupported(term))?;
                 self.reserve(binary.len())?;
-                let text = std::str::from_utf8(binary.as_slice())
-                    .map_err(|_| Failure::InvalidUtf8(term))?;
+                let text = utf8(binary.as_slice()).ok_or(Failure::InvalidUtf8(term))?;
                 writer::write_string(&mut self.out, text, self.options.escape);
             }
             TermType::Integer => self.integer(term)?,
@@ -171,7 +224,6 @@ impl<'a> Encoder<'a> {
                     self.hole(term);
                 } else {
                     let entries = MapIterator::new(term).ok_or(Failure::Unsupported(term))?;
-                    let entries = Box::new(entries);
                     self.out.push(b'{');
                     self.stack.push(Frame::Map {
                         entries,
@@ -186,6 +238,15 @@ impl<'a> Encoder<'a> {
     }
 
     fn atom(&mut self, term: Term<'a>) {
+        // The common atoms are recognized without reading their names.
+        let raw = term.as_c_arg();
+        if raw == rustler::types::atom::nil().as_c_arg() {
+            return self.out.extend_from_slice(b"null");
+        } else if raw == rustler::types::atom::true_().as_c_arg() {
+            return self.out.extend_from_slice(b"true");
+        } else if raw == rustler::types::atom::false_().as_c_arg() {
+            return self.out.extend_from_slice(b"false");
+        }
         let name = term.atom_to_string().ok();
         match name.as_deref() {
             Some("nil") => self.out.extend_from_slice(b"null"),
@@ -233,25 +294,49 @@ impl<'a> Encoder<'a> {
 
     fn flush(&mut self) {
         if !self.out.is_empty() || self.pieces.is_empty() {
-            self.pieces.push(Piece::Json(std::mem::take(&mut self.out)));
+            self.pieces
+                .push(Piece::Json(Output(std::mem::take(&mut self.out))));
         }
     }
 }
 
-fn key_text(key: Term<'_>) -> Result<String, Failure<'_>> {
+impl Drop for Encoder<'_> {
+    fn drop(&mut self) {
+        recycle(std::mem::take(&mut self.out));
+    }
+}
+
+/// The bytes as text if they are UTF-8, with an inlined check for the common ASCII case.
+#[inline]
+fn utf8(bytes: &[u8]) -> Option<&str> {
+    if bytes.is_ascii() {
+        // SAFETY: ASCII is UTF-8.
+        Some(unsafe { std::str::from_utf8_unchecked(bytes) })
+    } else {
+        std::str::from_utf8(bytes).ok()
+    }
+}
+
+/// A key's text, borrowed from the key itself when it is a binary.
+fn key_text(key: Term<'_>) -> Result<Cow<'_, str>, Failure<'_>> {
     match key.get_type() {
         TermType::Binary => {
             let binary = key
                 .decode_as_binary()
                 .map_err(|_| Failure::InvalidKey(key))?;
-            std::str::from_utf8(binary.as_slice())
-                .map(str::to_string)
-                .map_err(|_| Failure::InvalidKey(key))
+            utf8(binary.as_slice())
+                .map(Cow::Borrowed)
+                .ok_or(Failure::InvalidKey(key))
         }
-        TermType::Atom => key.atom_to_string().map_err(|_| Failure::InvalidKey(key)),
+        TermType::Atom => key
+            .atom_to_string()
+            .map(Cow::Owned)
+            .map_err(|_| Failure::InvalidKey(key)),
         TermType::Integer => match key.decode::<i64>() {
-            Ok(value) => Ok(value.to_string()),
-            Err(_) => big_integer_text(key).ok_or(Failure::InvalidKey(key)),
+            Ok(value) => Ok(Cow::Owned(value.to_string())),
+            Err(_) => big_integer_text(key)
+                .map(Cow::Owned)
+                .ok_or(Failure::InvalidKey(key)),
         },
         _ => Err(Failure::InvalidKey(key)),
     }

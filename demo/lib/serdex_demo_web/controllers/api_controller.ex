@@ -33,7 +33,10 @@ defmodule SerdexDemoWeb.ApiController do
   end
 
   def format(conn, _params) do
-    bad_request(conn, ~s(expected a JSON object with a string "json" field and an optional "mode"))
+    bad_request(
+      conn,
+      ~s(expected a JSON object with a string "json" field and an optional "mode")
+    )
   end
 
   @doc """

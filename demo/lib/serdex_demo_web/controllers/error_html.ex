@@ -18,7 +18,9 @@ defmodule SerdexDemoWeb.ErrorHTML do
     "Request body too large: the Serdex demo accepts at most #{SerdexDemo.max_body_label()}."
   end
 
-  def render("400.html", %{reason: %Plug.Parsers.ParseError{exception: %Serdex.DecodeError{} = error}}) do
+  def render("400.html", %{
+        reason: %Plug.Parsers.ParseError{exception: %Serdex.DecodeError{} = error}
+      }) do
     details = SerdexDemo.Playground.error_details(error)
     "Bad Request: the request body is not valid JSON.\n\n" <> details.message
   end

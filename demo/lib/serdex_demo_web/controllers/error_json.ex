@@ -23,7 +23,8 @@ defmodule SerdexDemoWeb.ErrorJSON do
     details = SerdexDemo.Playground.error_details(error)
 
     %{
-      message: "the request body is not valid JSON: #{details.reason} (at byte #{details.position})",
+      message:
+        "the request body is not valid JSON: #{details.reason} (at byte #{details.position})",
       position: details.position,
       reason: details.reason,
       context: details.message
@@ -36,7 +37,8 @@ defmodule SerdexDemoWeb.ErrorJSON do
 
   defp explain(%Plug.Parsers.RequestTooLargeError{}) do
     %{
-      message: "the request body is larger than the demo's limit of #{SerdexDemo.max_body_label()}",
+      message:
+        "the request body is larger than the demo's limit of #{SerdexDemo.max_body_label()}",
       limit_bytes: SerdexDemo.max_body_bytes()
     }
   end

@@ -91,7 +91,9 @@ defmodule SerdexDemoWeb.PageController do
     known ++ extra
   end
 
-  defp show("precompiled", true), do: "precompiled (built ahead of time, shipped with the release)"
+  defp show("precompiled", true),
+    do: "precompiled (built ahead of time, shipped with the release)"
+
   defp show("precompiled", false), do: "live (compiled from source on this machine)"
   defp show(_key, nil), do: "(not reported)"
   defp show(_key, value) when is_binary(value), do: value

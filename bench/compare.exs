@@ -1,0 +1,337 @@
+# Serdex vs jiffy (and Jason, when on the code path): decode and encode throughput on the
+# bench corpus, side by side in one run.
+#
+#     MIX_ENV=prod mix run bench/compare.exs            # release NIF (use this for numbers)
+#     mix run bench/compare.exs                         # works too, but with the debug NIF
+#     MIX_ENV=prod mix run -pa /path/to/jason/ebin bench/compare.exs   # include Jason
+#
+# Environment:
+#   BENCH_FILES=govtrack,canada   only these corpus files (names without .json)
+#   BENCH_TIME=0.6                seconds of measurement per case (after a warm-up)
+#   BENCH_WARMUP=0.15             seconds of warm-up per case
+#   BENCH_DATA=path               corpus directory (default ../shared/data/bench)
+#
+# For every case: a warm-up, then repeated calls until the time budget is spent (at least
+# 5 calls), each timed on its own; the median is reported. Each case runs in a fresh process.
+# Memory: in a fresh process, (process memory + VM binary memory) after one call, minus the
+# same before it, with the result still alive and no garbage collection in between.
+
+defmodule Serdex.Bench.Compare do
+  @min_runs 5
+
+  def main do
+    data_dir = System.get_env("BENCH_DATA", Path.expand("../shared/data/bench"))
+    budget = seconds("BENCH_TIME", 0.6)
+    warmup = seconds("BENCH_WARMUP", 0.15)
+
+    files =
+      data_dir
+      |> Path.join("*.json")
+      |> Path.wildcard()
+      |> Enum.sort()
+      |> filter(System.get_env("BENCH_FILES"))
+
+    if files == [], do: raise("no corpus files found in #{data_dir}")
+
+    peers = peers()
+    header(peers, budget, warmup)
+
+    results =
+      for file <- files do
+        input = File.read!(file)
+        name = Path.basename(file, ".json")
+        term = Serdex.decode!(input)
+        check_equal_terms(name, input, term)
+
+        decode =
+          for {peer, %{decode: fun}} <- [{"serdex", serdex()} | peers], into: %{} do
+            {peer, measure(fn -> fun.(input) end, budget, warmup)}
+          end
+
+        encode =
+          for {peer, %{encode: fun}} <- [{"serdex", serdex()} | peers], into: %{} do
+            {peer, measure(fn -> fun.(term) end, budget, warmup)}
+          end
+
+        memory =
+          for {peer, %{decode: fun}} <- [{"serdex", serdex()} | peers], into: %{} do
+            {peer, memory(fn -> fun.(input) end)}
+          end
+
+        row = %{
+          name: name,
+          size: byte_size(input),
+          decode: decode,
+          encode: encode,
+          memory: memory
+        }
+
+        print_row(row, peers)
+        row
+      end
+
+    summary(results, peers)
+  end
+
+  # -- peers -----------------------------------------------------------------------------
+
+  defp serdex do
+    %{decode: &Serdex.decode!/1, encode: &Serdex.encode!/1}
+  end
+
+  defp peers do
+    jiffy =
+      if Code.ensure_loaded?(:jiffy) do
+        [
+          {"jiffy",
+           %{
+             decode: &:jiffy.decode(&1, [:return_maps, {:null_term, nil}, :use_nil]),
+             encode: &:jiffy.encode(&1, [:use_nil])
+           }}
+        ]
+      else
+        IO.puts("jiffy: skipped (module :jiffy not on the code path)")
+        []
+      end
+
+    jason =
+      if Code.ensure_loaded?(Jason) do
+        [
+          {"jason",
+           %{
+             decode: &apply(Jason, :decode!, [&1]),
+             encode: &apply(Jason, :encode!, [&1])
+           }}
+        ]
+      else
+        IO.puts("Jason: skipped (not on the code path; add its ebin with `mix run -pa DIR`)")
+        []
+      end
+
+    jiffy ++ jason
+  end
+
+  defp check_equal_terms(name, input, term) do
+    if Code.ensure_loaded?(:jiffy) do
+      peer = :jiffy.decode(input, [:return_maps, {:null_term, nil}, :use_nil])
+
+      unless peer == term do
+        IO.puts("WARNING: #{name}: jiffy decodes to a different term than Serdex")
+      end
+
+      reencoded = Serdex.decode!(:jiffy.encode(term, [:use_nil]))
+
+      unless reencoded == term do
+        IO.puts("WARNING: #{name}: jiffy's encoding does not decode back to the same term")
+      end
+    end
+
+    unless Serdex.decode!(Serdex.encode!(term)) == term do
+      IO.puts("WARNING: #{name}: Serdex's encoding does not decode back to the same term")
+    end
+  end
+
+  # -- measuring -------------------------------------------------------------------------
+
+  defp measure(fun, budget, warmup) do
+    in_fresh_process(fn ->
+      run_for(fun, warmup, 1, [])
+      times = run_for(fun, budget, @min_runs, [])
+      %{median: median(times), runs: length(times)}
+    end)
+  end
+
+  # Runs `fun` until `seconds` have passed and at least `min` calls were made; returns the
+  # duration of each call in native time units.
+  defp run_for(fun, seconds, min, acc) do
+    deadline =
+      System.monotonic_time() +
+        System.convert_time_unit(round(seconds * 1.0e6), :microsecond, :native)
+
+    loop(fun, deadline, min, acc)
+  end
+
+  defp loop(fun, deadline, min, acc) do
+    start = System.monotonic_time()
+    _ = fun.()
+    stop = System.monotonic_time()
+    acc = [stop - start | acc]
+
+    if stop < deadline or length(acc) < min, do: loop(fun, deadline, min, acc), else: acc
+  end
+
+  defp median(times) do
+    sorted = Enum.sort(times)
+    count = length(sorted)
+    middle = div(count, 2)
+
+    native =
+      if rem(count, 2) == 1,
+        do: Enum.at(sorted, middle),
+        else: (Enum.at(sorted, middle - 1) + Enum.at(sorted, middle)) / 2
+
+    System.convert_time_unit(1, :second, :native) |> then(&(native / &1))
+  end
+
+  defp memory(fun) do
+    in_fresh_process(fn ->
+      :erlang.garbage_collect()
+      before = process_memory() + :erlang.memory(:binary)
+      result = fun.()
+      after_ = process_memory() + :erlang.memory(:binary)
+      # Keep the result alive until after the measurement.
+      _ = :erlang.phash2(result, 1)
+      after_ - before
+    end)
+  end
+
+  defp process_memory do
+    {:memory, bytes} = Process.info(self(), :memory)
+    bytes
+  end
+
+  defp in_fresh_process(fun) do
+    {pid, ref} = spawn_monitor(fn -> exit({:result, fun.()}) end)
+
+    receive do
+      {:DOWN, ^ref, :process, ^pid, {:result, result}} ->
+        result
+
+      {:DOWN, ^ref, :process, ^pid, reason} ->
+        raise "benchmark process failed: #{inspect(reason)}"
+    end
+  end
+
+  # -- reporting -------------------------------------------------------------------------
+
+  defp header(peers, budget, warmup) do
+    info = Serdex.nif_info()
+    {os_family, os_name} = :os.type()
+
+    IO.puts("""
+    Serdex benchmark: #{DateTime.utc_now() |> DateTime.truncate(:second) |> DateTime.to_iso8601()}
+    Machine: #{cpu_model()}, #{:erlang.system_info(:logical_processors_available)} logical CPUs, #{os_family}/#{os_name}
+    Elixir #{System.version()}, OTP #{:erlang.system_info(:otp_release)}, MIX_ENV=#{Mix.env()}
+    Serdex NIF: profile #{info.profile}, target #{info.target}
+    Protocols consolidated: Serdex.Encoder=#{Protocol.consolidated?(Serdex.Encoder)}#{jason_consolidation()}
+    Peers: #{Enum.map_join(peers, ", ", &peer_version/1)}
+    Per case: #{warmup}s warm-up, then #{budget}s (at least #{@min_runs} runs); median; MB = 10^6 bytes
+    """)
+  end
+
+  defp jason_consolidation do
+    if Code.ensure_loaded?(Jason.Encoder),
+      do: ", Jason.Encoder=#{Protocol.consolidated?(Jason.Encoder)}",
+      else: ""
+  end
+
+  defp peer_version({"jiffy", _}) do
+    _ = Application.load(:jiffy)
+    "jiffy #{Application.spec(:jiffy, :vsn) || "?"}"
+  end
+
+  defp peer_version({"jason", _}) do
+    _ = Application.load(:jason)
+    "Jason #{Application.spec(:jason, :vsn) || "?"}"
+  end
+
+  defp cpu_model do
+    case File.read("/proc/cpuinfo") do
+      {:ok, text} ->
+        case Regex.run(~r/^model name\s*:\s*(.+)$/m, text) do
+          [_, model] -> String.trim(model)
+          _ -> "unknown CPU"
+        end
+
+      _ ->
+        "unknown CPU"
+    end
+  end
+
+  defp print_row(row, peers) do
+    mbs = fn seconds -> row.size / seconds / 1.0e6 end
+    s_dec = mbs.(row.decode["serdex"].median)
+    s_enc = mbs.(row.encode["serdex"].median)
+
+    peer_text =
+      Enum.map_join(peers, "", fn {peer, _} ->
+        p_dec = mbs.(row.decode[peer].median)
+        p_enc = mbs.(row.encode[peer].median)
+
+        " | #{peer} dec #{fmt(p_dec)} MB/s (x#{ratio(s_dec, p_dec)}) enc #{fmt(p_enc)} MB/s (x#{ratio(s_enc, p_enc)})" <>
+          " mem #{kb(row.memory[peer])}"
+      end)
+
+    IO.puts(
+      "#{String.pad_trailing(row.name, 24)} #{String.pad_leading(Integer.to_string(row.size), 8)} B" <>
+        " | serdex dec #{fmt(s_dec)} MB/s enc #{fmt(s_enc)} MB/s mem #{kb(row.memory["serdex"])}" <>
+        peer_text
+    )
+  end
+
+  defp summary(results, peers) do
+    IO.puts("\nMarkdown table (MB/s, median; ratio = Serdex / peer):\n")
+
+    peer_cols =
+      Enum.flat_map(peers, fn {peer, _} ->
+        ["#{peer} dec", "dec ×#{peer}", "#{peer} enc", "enc ×#{peer}"]
+      end)
+
+    cols = ["file", "KB", "Serdex dec", "Serdex enc"] ++ peer_cols
+    IO.puts("| " <> Enum.join(cols, " | ") <> " |")
+    IO.puts("|" <> String.duplicate(" ---: |", length(cols)))
+
+    for row <- results do
+      mbs = fn seconds -> row.size / seconds / 1.0e6 end
+      s_dec = mbs.(row.decode["serdex"].median)
+      s_enc = mbs.(row.encode["serdex"].median)
+
+      cells =
+        Enum.flat_map(peers, fn {peer, _} ->
+          p_dec = mbs.(row.decode[peer].median)
+          p_enc = mbs.(row.encode[peer].median)
+          [fmt(p_dec), ratio(s_dec, p_dec), fmt(p_enc), ratio(s_enc, p_enc)]
+        end)
+
+      IO.puts(
+        "| " <>
+          Enum.join(
+            [row.name, fmt(row.size / 1000), fmt(s_dec), fmt(s_enc)] ++ cells,
+            " | "
+          ) <> " |"
+      )
+    end
+
+    IO.puts("\nMemory retained by one decode (process heap + binaries, KB):\n")
+    names = ["serdex" | Enum.map(peers, &elem(&1, 0))]
+    IO.puts("| file | " <> Enum.join(names, " | ") <> " |")
+    IO.puts("|" <> String.duplicate(" ---: |", length(names) + 1))
+
+    for row <- results do
+      IO.puts("| #{row.name} | " <> Enum.map_join(names, " | ", &kb(row.memory[&1])) <> " |")
+    end
+  end
+
+  defp fmt(value) when value >= 100, do: :erlang.float_to_binary(value / 1, decimals: 0)
+  defp fmt(value), do: :erlang.float_to_binary(value / 1, decimals: 1)
+  defp ratio(ours, theirs), do: :erlang.float_to_binary(ours / theirs, decimals: 2)
+  defp kb(bytes), do: Integer.to_string(div(bytes, 1024))
+
+  defp seconds(var, default) do
+    case System.get_env(var) do
+      nil -> default
+      text -> String.to_float(if String.contains?(text, "."), do: text, else: text <> ".0")
+    end
+  end
+
+  defp filter(files, nil), do: files
+  defp filter(files, ""), do: files
+
+  defp filter(files, spec) do
+    patterns = spec |> String.split(",", trim: true) |> Enum.map(&String.trim/1)
+
+    Enum.filter(files, &(Path.basename(&1, ".json") in patterns))
+  end
+end
+
+Serdex.Bench.Compare.main()
