@@ -78,7 +78,9 @@ defmodule Serdex.NifBoundaryFuzzTest do
   defp check_encode(term, opts) do
     case Serdex.encode(term, opts) do
       {:ok, json} ->
-        assert {:ok, decoded} = Serdex.decode(json, max_integer_digits: 100_000, max_depth: 10_000)
+        assert {:ok, decoded} =
+                 Serdex.decode(json, max_integer_digits: 100_000, max_depth: 10_000)
+
         expected = normalize(term)
         if expected != :ambiguous, do: assert(decoded === expected)
 
