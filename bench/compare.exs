@@ -36,6 +36,14 @@ defmodule Serdex.Bench.Compare do
     peers = peers()
     header(peers, budget, warmup)
 
+    if Serdex.nif_info().profile != "release" do
+      IO.puts(
+        "WARNING: the loaded NIF is a #{Serdex.nif_info().profile} build; " <>
+          "run with MIX_ENV=prod (after `MIX_ENV=prod mix compile --force` if another " <>
+          "environment rebuilt priv/native since) for meaningful numbers"
+      )
+    end
+
     results =
       for file <- files do
         input = File.read!(file)

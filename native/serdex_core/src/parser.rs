@@ -339,8 +339,12 @@ impl<'i> Parser<'i> {
     }
 
     fn unescape_unicode(&mut self, at: usize) -> Result<usize, ParseError> {
-        let first =
-            hex4(self.input, at + 2).ok_or(ParseError::new(ErrorKind::InvalidUnicodeEscape, at))?;
+        let first = hex4(self.input, at + 2)
+            .ok_or_else(|| ParseError::new(ErrorKind::InvalidUnicodeEscape, at))?;
+        if !(0xD800..=0xDFFF).contains(&first) {
+            push_bmp(&mut self.scratch, first);
+            return Ok(at + 6);
+        }
         let (code, next) = match first {
             0xD800..=0xDBFF => {
                 let low = if self.input.get(at + 6..at + 8) == Some(&b"\\u"[..]) {
@@ -493,10 +497,48 @@ fn skip_digits(input: &[u8], from: usize) -> usize {
     i
 }
 
+/// Appends the UTF-8 encoding of a code point below U+10000 that is not a surrogate.
+#[inline]
+fn push_bmp(out: &mut Vec<u8>, code: u16) {
+    let code = u32::from(code);
+    if code < 0x80 {
+        out.push(code as u8);
+    } else if code < 0x800 {
+        out.extend_from_slice(&[0xC0 | (code >> 6) as u8, 0x80 | (code & 0x3F) as u8]);
+    } else {
+        out.extend_from_slice(&[
+            0xE0 | (code >> 12) as u8,
+            0x80 | ((code >> 6) & 0x3F) as u8,
+            0x80 | (code & 0x3F) as u8,
+        ]);
+    }
+}
+
+/// The value of each hexadecimal digit, or -1 for any other byte.
+static HEX_VALUES: [i8; 256] = {
+    let mut table = [-1i8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = match byte as u8 {
+            b'0'..=b'9' => (byte as u8 - b'0') as i8,
+            b'a'..=b'f' => (byte as u8 - b'a' + 10) as i8,
+            b'A'..=b'F' => (byte as u8 - b'A' + 10) as i8,
+            _ => -1,
+        };
+        byte += 1;
+    }
+    table
+};
+
+#[inline]
 fn hex4(input: &[u8], at: usize) -> Option<u16> {
-    let digits = input.get(at..at + 4)?;
-    digits.iter().try_fold(0u16, |acc, &d| {
-        let value = (d as char).to_digit(16)?;
-        Some(acc << 4 | value as u16)
-    })
+    let digits: [u8; 4] = input.get(at..at + 4)?.try_into().ok()?;
+    let [a, b, c, d] = digits.map(|digit| i32::from(HEX_VALUES[usize::from(digit)]));
+    // A -1 anywhere makes the combination negative.
+    let value = (a << 12) | (b << 8) | (c << 4) | d;
+    if (a | b | c | d) < 0 {
+        None
+    } else {
+        Some(value as u16)
+    }
 }

@@ -156,7 +156,7 @@ pub fn write_f64(out: &mut Vec<u8>, value: f64) {
     let mut buffer = ryu::Buffer::new();
     let text = buffer.format_finite(value);
     out.extend_from_slice(text.as_bytes());
-    if !text.contains(['.', 'e', 'E']) {
+    if !text.bytes().any(|byte| matches!(byte, b'.' | b'e' | b'E')) {
         out.extend_from_slice(b".0");
     }
 }

@@ -47,16 +47,12 @@ pub enum Failure<'a> {
     OverBudget,
 }
 
-// The map iterator stays inline: a box per map cost a malloc and a free per map, and the
-// stack's storage is reused for the whole walk.
-#[allow(clippy::large_enum_variant)]
 enum Frame<'a> {
     List {
         rest: Term<'a>,
         first: bool,
     },
     Map {
-        entries: MapIterator<'a>,
         first: bool,
         seen: Option<HashSet<String>>,
     },
@@ -73,6 +69,7 @@ pub fn encode<'a>(root: Term<'a>, options: Options) -> Result<Vec<Piece<'a>>, Fa
         out: spare_buffer(),
         pieces: Vec::new(),
         stack: Vec::new(),
+        iterators: Vec::new(),
     };
     encoder.value(root)?;
     while let Some(step) = encoder.next_step()? {
@@ -80,7 +77,9 @@ pub fn encode<'a>(root: Term<'a>, options: Options) -> Result<Vec<Piece<'a>>, Fa
             Step::Value(term) => encoder.value(term)?,
             Step::Close(bracket) => {
                 encoder.out.push(bracket);
-                encoder.stack.pop();
+                if let Some(Frame::Map { .. }) = encoder.stack.pop() {
+                    encoder.iterators.pop();
+                }
             }
         }
         if options
@@ -145,6 +144,9 @@ struct Encoder<'a> {
     out: Vec<u8>,
     pieces: Vec<Piece<'a>>,
     stack: Vec<Frame<'a>>,
+    /// The iterators of the open maps, innermost last. They are large, so they live apart
+    /// from `stack` (no box per map, and no copying them as frames come and go).
+    iterators: Vec<MapIterator<'a>>,
 }
 
 impl<'a> Encoder<'a> {
@@ -166,33 +168,31 @@ impl<'a> Encoder<'a> {
                 Err(_) if rest.is_empty_list() => Ok(Some(Step::Close(b']'))),
                 Err(_) => Err(Failure::ImproperList(*rest)),
             },
-            Frame::Map {
-                entries,
-                first,
-                seen,
-            } => match entries.next() {
-                Some((key, value)) => {
-                    if !std::mem::replace(first, false) {
-                        self.out.push(b',');
+            Frame::Map { first, seen } => {
+                match self.iterators.last_mut().and_then(Iterator::next) {
+                    Some((key, value)) => {
+                        if !std::mem::replace(first, false) {
+                            self.out.push(b',');
+                        }
+                        let text = key_text(key)?;
+                        if let Some(budget) = self.options.budget
+                            && self.out.len().saturating_add(text.len()) > budget
+                        {
+                            return Err(Failure::OverBudget);
+                        }
+                        if seen
+                            .as_mut()
+                            .is_some_and(|seen| !seen.insert(text.to_string()))
+                        {
+                            return Err(Failure::DuplicateKey(text.into_owned()));
+                        }
+                        writer::write_string(&mut self.out, &text, self.options.escape);
+                        self.out.push(b':');
+                        Ok(Some(Step::Value(value)))
                     }
-                    let text = key_text(key)?;
-                    if let Some(budget) = self.options.budget
-                        && self.out.len().saturating_add(text.len()) > budget
-                    {
-                        return Err(Failure::OverBudget);
-                    }
-                    if seen
-                        .as_mut()
-                        .is_some_and(|seen| !seen.insert(text.to_string()))
-                    {
-                        return Err(Failure::DuplicateKey(text.into_owned()));
-                    }
-                    writer::write_string(&mut self.out, &text, self.options.escape);
-                    self.out.push(b':');
-                    Ok(Some(Step::Value(value)))
+                    None => Ok(Some(Step::Close(b'}'))),
                 }
-                None => Ok(Some(Step::Close(b'}'))),
-            },
+            }
         }
     }
 
@@ -225,8 +225,8 @@ impl<'a> Encoder<'a> {
                 } else {
                     let entries = MapIterator::new(term).ok_or(Failure::Unsupported(term))?;
                     self.out.push(b'{');
+                    self.iterators.push(entries);
                     self.stack.push(Frame::Map {
-                        entries,
                         first: true,
                         seen: self.options.strict_keys.then(HashSet::new),
                     });
