@@ -3,7 +3,7 @@
 #
 #     MIX_ENV=prod mix run bench/compare.exs            # release NIF (use this for numbers)
 #     mix run bench/compare.exs                         # works too, but with the debug NIF
-#     MIX_ENV=prod mix run -pa /path/to/jason/ebin bench/compare.exs   # include Jason
+#     MIX_ENV=prod elixir -pa /path/to/jason/ebin -S mix run bench/compare.exs   # include Jason
 #
 # Environment:
 #   BENCH_FILES=govtrack,canada   only these corpus files (names without .json)
@@ -112,7 +112,10 @@ defmodule Serdex.Bench.Compare do
            }}
         ]
       else
-        IO.puts("Jason: skipped (not on the code path; add its ebin with `mix run -pa DIR`)")
+        IO.puts(
+          "Jason: skipped (not on the code path; add its ebin with `elixir -pa DIR -S mix run`)"
+        )
+
         []
       end
 
