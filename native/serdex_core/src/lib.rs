@@ -5,6 +5,7 @@ pub mod bignum;
 pub mod error;
 pub mod formatter;
 pub mod parser;
+mod scan;
 pub mod writer;
 
 #[cfg(test)]

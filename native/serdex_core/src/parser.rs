@@ -5,6 +5,7 @@
 //! any input, and every error carries the byte offset where it was detected.
 
 use crate::error::{ErrorKind, ParseError, describe_byte};
+use crate::scan;
 
 /// Bounds that protect the VM from hostile input.
 #[derive(Debug, Clone, Copy)]
@@ -464,22 +465,7 @@ fn validate_utf8(input: &[u8], start: usize, end: usize) -> Result<(), ParseErro
 /// character (or the end of input). Eight bytes are tested at a time where possible.
 #[inline]
 fn skip_plain(input: &[u8], from: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let mut i = from;
-    while i + 8 <= input.len() {
-        let word = u64::from_le_bytes(input[i..i + 8].try_into().expect("eight bytes"));
-        let quote = word ^ (ONES * u64::from(b'"'));
-        let backslash = word ^ (ONES * u64::from(b'\\'));
-        // A byte is flagged when it is zero in `quote` or `backslash`, or below 0x20 in `word`.
-        let flagged = (quote.wrapping_sub(ONES) & !quote)
-            | (backslash.wrapping_sub(ONES) & !backslash)
-            | (word.wrapping_sub(ONES * 0x20) & !word);
-        if flagged & HIGHS != 0 {
-            break;
-        }
-        i += 8;
-    }
+    let mut i = scan::skip_plain_words(input, from);
     while let Some(&byte) = input.get(i) {
         if byte == b'"' || byte == b'\\' || byte < 0x20 {
             break;

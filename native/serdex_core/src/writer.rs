@@ -1,6 +1,8 @@
 //! Writing JSON scalars into a byte buffer: strings with the chosen escaping, and numbers in
 //! their shortest exact form.
 
+use crate::scan;
+
 /// Which characters a string escapes beyond what JSON requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Escape {
@@ -59,7 +61,7 @@ pub fn write_string(out: &mut Vec<u8>, text: &str, escape: Escape) {
     let mut i = 0;
     loop {
         if escape == Escape::Json {
-            i = skip_plain(bytes, i);
+            i = scan::skip_plain_words(bytes, i);
         }
         while i < bytes.len() && !table[usize::from(bytes[i])] {
             i += 1;
@@ -92,28 +94,6 @@ pub fn write_string(out: &mut Vec<u8>, text: &str, escape: Escape) {
     }
     out.extend_from_slice(&bytes[copied..]);
     out.push(b'"');
-}
-
-/// Returns the first position at or after `from` holding a quote, a backslash or a control
-/// character, testing eight bytes at a time; it may stop early within the last seven bytes.
-#[inline]
-fn skip_plain(bytes: &[u8], from: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let mut i = from;
-    while i + 8 <= bytes.len() {
-        let word = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("eight bytes"));
-        let quote = word ^ (ONES * u64::from(b'"'));
-        let backslash = word ^ (ONES * u64::from(b'\\'));
-        let flagged = (quote.wrapping_sub(ONES) & !quote)
-            | (backslash.wrapping_sub(ONES) & !backslash)
-            | (word.wrapping_sub(ONES * 0x20) & !word);
-        if flagged & HIGHS != 0 {
-            break;
-        }
-        i += 8;
-    }
-    i
 }
 
 fn write_ascii_escape(out: &mut Vec<u8>, byte: u8) {
