@@ -419,16 +419,27 @@ defmodule Serdex.AdversarialTest do
     # Regressions: the normal-scheduler NIF used to write a whole string, map key or bignum
     # before checking its 64 KiB budget, holding the scheduler for as long as that took.
     test "one huge string, map key or bignum is handed over before any work" do
+      options = {:json, false, Serdex.NIF.encode_budget()}
       long = String.duplicate("a", 10_000_000)
-      assert :dirty = Serdex.NIF.encode(long, {:json, false})
-      assert :dirty = Serdex.NIF.encode(%{long => 1}, {:json, false})
-      assert :dirty = Serdex.NIF.encode(10 ** 5000, {:json, false})
-      assert :dirty = Serdex.NIF.encode(-(10 ** 5000), {:json, false})
-      assert {:ok, "1" <> _} = Serdex.NIF.encode(10 ** 100, {:json, false})
+      assert {:dirty, _} = Serdex.NIF.encode(long, options)
+      assert {:dirty, _} = Serdex.NIF.encode(%{long => 1}, options)
+      assert {:dirty, _} = Serdex.NIF.encode(10 ** 5000, options)
+      assert {:dirty, _} = Serdex.NIF.encode(-(10 ** 5000), options)
+      assert {:ok, "1" <> _} = Serdex.NIF.encode(10 ** 100, options)
 
       assert {:ok, json} = Serdex.encode(%{long => [10 ** 20_000, -(10 ** 5000)]})
       assert {:ok, %{^long => [a, b]}} = Serdex.decode(json, max_integer_digits: 30_000)
       assert a == 10 ** 20_000 and b == -(10 ** 5000)
+    end
+
+    # Regression: the budget used to count output bytes only, and the bytes written before a
+    # struct were set aside (and no longer counted) at each struct. A list of structs never
+    # paused, and a list of empty maps held a scheduler for 1.6 ms before pausing.
+    test "many small values and structs count against the budget, not just output bytes" do
+      options = {:json, false, Serdex.NIF.encode_budget()}
+      assert {:dirty, _} = Serdex.NIF.encode(List.duplicate(~D[2020-01-01], 100_000), options)
+      assert {:dirty, _} = Serdex.NIF.encode(List.duplicate(%{}, 15_000), options)
+      assert {:ok, "[{}" <> _} = Serdex.NIF.encode(List.duplicate(%{}, 5_000), options)
     end
   end
 

@@ -25,11 +25,11 @@ defmodule Serdex.Encode do
   @spec to_iodata!(term(), keyword()) :: iodata()
   def to_iodata!(term, opts \\ []) do
     opts = options(opts)
-    nif_options = {opts[:escape], opts[:maps] == :strict}
+    nif_options = {opts[:escape], opts[:maps] == :strict, NIF.encode_budget()}
 
     result =
       case NIF.encode(term, nif_options) do
-        :dirty -> NIF.encode_dirty(term, nif_options)
+        {:dirty, resume} -> NIF.encode_dirty(term, nif_options, resume)
         result -> result
       end
 

@@ -6,6 +6,7 @@ use serde_json::Value;
 use crate::error::{ErrorKind, ParseError};
 use crate::formatter::{self, Layout};
 use crate::parser::{self, Limits, Number, Sink, Str};
+use crate::writer;
 
 /// Builds a `serde_json::Value`, so that our parser can be compared with serde_json's.
 #[derive(Default)]
@@ -321,6 +322,21 @@ proptest! {
         let layout = Layout { indent: pretty.then(|| "  ".to_string()) };
         let formatted = formatter::format(text.as_bytes(), Limits::default(), &layout).unwrap();
         prop_assert_eq!(serde_json::from_slice::<Value>(&formatted).unwrap(), value);
+    }
+
+    #[test]
+    fn floats_are_written_shortest_and_read_back_exactly(bits in any::<u64>(), prefix in 0..40usize) {
+        let value = f64::from_bits(bits);
+        prop_assume!(value.is_finite());
+        // Text already in the buffer must be kept, whatever its length.
+        let mut out = vec![b'x'; prefix];
+        writer::write_f64(&mut out, value);
+        prop_assert!(out[..prefix].iter().all(|&byte| byte == b'x'));
+        let text = std::str::from_utf8(&out[prefix..]).unwrap();
+        prop_assert!(text.contains(['.', 'e']), "{} would read back as an integer", text);
+        prop_assert_eq!(text.parse::<f64>().unwrap().to_bits(), bits);
+        let shortest = ryu::Buffer::new().format_finite(value).to_string();
+        prop_assert!(text == shortest || text == shortest + ".0", "{} is not the shortest form", text);
     }
 
     #[test]

@@ -133,10 +133,15 @@ pub fn write_u64(out: &mut Vec<u8>, value: u64) {
 /// Appends the shortest decimal that reads back as exactly `value` (which must be finite,
 /// as every BEAM float is). Integral values keep a `.0` so they decode as floats again.
 pub fn write_f64(out: &mut Vec<u8>, value: f64) {
-    let mut buffer = ryu::Buffer::new();
-    let text = buffer.format_finite(value);
-    out.extend_from_slice(text.as_bytes());
-    if !text.bytes().any(|byte| matches!(byte, b'.' | b'e' | b'E')) {
+    debug_assert!(value.is_finite());
+    // Ryū prints at most 24 bytes, and `.0` is added only to short integral forms.
+    out.reserve(26);
+    let start = out.len();
+    // SAFETY: 26 bytes are reserved past `start`; `format64` writes `written` of them, all
+    // ASCII, before the length is moved over them.
+    let written = unsafe { ryu::raw::format64(value, out.as_mut_ptr().add(start)) };
+    unsafe { out.set_len(start + written) };
+    if !out[start..].iter().any(|&byte| matches!(byte, b'.' | b'e')) {
         out.extend_from_slice(b".0");
     }
 }

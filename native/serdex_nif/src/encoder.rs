@@ -4,12 +4,20 @@
 //! Structs (other than plain maps) and atoms the NIF API cannot name are left as "holes":
 //! the output is then split into pieces around them, and the Elixir side fills each hole
 //! through the `Serdex.Encoder` protocol.
+//!
+//! On a normal scheduler the walk stops once its work passes a budget and returns a
+//! [`Checkpoint`]: the text so far and, for each open container, how many members it has
+//! consumed. A dirty scheduler then walks back down to that point and carries on, so no
+//! encoding is done twice. Positions are counts rather than saved terms because the process
+//! runs (and may be garbage collected) between the two calls; a map is immutable, so it
+//! yields its entries in the same order both times.
 
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashSet;
+use std::sync::Mutex;
 
-use rustler::{MapIterator, Term, TermType};
+use rustler::{MapIterator, Resource, Term, TermType};
 
 use serdex_core::bignum;
 use serdex_core::writer::{self, Escape};
@@ -27,14 +35,54 @@ pub struct Options {
     pub escape: Escape,
     /// Reject maps whose keys collide once turned into strings.
     pub strict_keys: bool,
-    /// Give up once this many bytes are written, so a long job can move to a dirty scheduler.
+    /// Pause once this much work is done (see [`STEP_WORK`]), so that a long job can move
+    /// to a dirty scheduler.
     pub budget: Option<usize>,
 }
 
-/// A part of the output: JSON text, or a term for the Elixir side to encode.
+/// The budget counts work in units of about one output byte of plain text: every step (a
+/// value, a map entry or a closing bracket) costs `STEP_WORK` on top of the bytes it writes,
+/// and opening a map `MAP_WORK` more. The weights come from timing the walk over lists of
+/// small integers, empty maps, small maps, floats, atoms and plain or escaped strings, so
+/// that a given budget holds a normal scheduler for about as long whatever the term holds.
+pub const STEP_WORK: usize = 32;
+pub const MAP_WORK: usize = 64;
+
+/// Where a paused encode stopped. It is handed to Elixir as a resource and taken (once) by
+/// the dirty scheduler that finishes the job.
+pub struct Checkpoint(Mutex<Option<Progress>>);
+
+#[rustler::resource_impl]
+impl Resource for Checkpoint {}
+
+struct Progress {
+    /// The text written since the last hole.
+    out: Vec<u8>,
+    /// For each open container, outermost first, how many members it has consumed; the last
+    /// one consumed by every container but the innermost is the next container down. Empty
+    /// when the root itself has not been started.
+    path: Vec<usize>,
+}
+
+impl Checkpoint {
+    fn take(&self) -> Option<Progress> {
+        self.0.lock().ok()?.take()
+    }
+}
+
+/// The result of an encode that did not fail.
+pub enum Outcome<'a> {
+    Done(Vec<Piece<'a>>),
+    /// Over budget: the pieces before the last hole, and where to carry on from.
+    Paused(Vec<Piece<'a>>, Checkpoint),
+}
+
+/// A part of the output.
 pub enum Piece<'a> {
     Json(Output),
-    Hole(Term<'a>),
+    /// A term that goes into the output as it is: a hole for the Elixir side to fill, or a
+    /// piece written before a pause.
+    Term(Term<'a>),
 }
 
 /// Why a term could not be encoded. Each carries the offending term (or key) for the message.
@@ -44,18 +92,29 @@ pub enum Failure<'a> {
     ImproperList(Term<'a>),
     InvalidKey(Term<'a>),
     DuplicateKey(String),
+    /// The checkpoint passed in was already used.
+    SpentCheckpoint,
     OverBudget,
 }
 
 enum Frame<'a> {
     List {
         rest: Term<'a>,
-        first: bool,
+        consumed: usize,
     },
     Map {
-        first: bool,
+        consumed: usize,
+        /// The keys written so far, under `maps: :strict`.
         seen: Option<HashSet<String>>,
     },
+}
+
+impl Frame<'_> {
+    fn consumed(&mut self) -> &mut usize {
+        match self {
+            Frame::List { consumed, .. } | Frame::Map { consumed, .. } => consumed,
+        }
+    }
 }
 
 enum Step<'a> {
@@ -63,34 +122,57 @@ enum Step<'a> {
     Close(u8),
 }
 
-pub fn encode<'a>(root: Term<'a>, options: Options) -> Result<Vec<Piece<'a>>, Failure<'a>> {
+/// Encodes `root`, or finishes the encode of `root` that paused at `resume` (with `pieces`
+/// already written before it).
+pub fn encode<'a>(
+    root: Term<'a>,
+    options: Options,
+    resume: Option<(Vec<Piece<'a>>, &Checkpoint)>,
+) -> Result<Outcome<'a>, Failure<'a>> {
     let mut encoder = Encoder {
         options,
-        out: spare_buffer(),
+        out: Vec::new(),
         pieces: Vec::new(),
         stack: Vec::new(),
         iterators: Vec::new(),
+        work: 0,
     };
-    encoder.value(root)?;
-    while let Some(step) = encoder.next_step()? {
-        match step {
-            Step::Value(term) => encoder.value(term)?,
-            Step::Close(bracket) => {
-                encoder.out.push(bracket);
-                if let Some(Frame::Map { .. }) = encoder.stack.pop() {
-                    encoder.iterators.pop();
-                }
-            }
+    let path = match resume {
+        None => {
+            encoder.out = spare_buffer();
+            Vec::new()
         }
-        if options
-            .budget
-            .is_some_and(|budget| encoder.out.len() > budget)
-        {
-            return Err(Failure::OverBudget);
+        Some((pieces, checkpoint)) => {
+            let progress = checkpoint.take().ok_or(Failure::SpentCheckpoint)?;
+            encoder.pieces = pieces;
+            encoder.out = progress.out;
+            progress.path
+        }
+    };
+    let started = if path.is_empty() {
+        encoder.value(root)
+    } else {
+        encoder.reopen(root, &path)
+    };
+    let mut mark = 0;
+    let mut result = started.map(|()| false);
+    while let Ok(false) = result {
+        mark = encoder.out.len();
+        result = encoder.step();
+        // After a hole the text written since `mark` is in `pieces`; not counting it is fine.
+        encoder.work += STEP_WORK + encoder.out.len().saturating_sub(mark);
+        if result.is_ok() && options.budget.is_some_and(|budget| encoder.work > budget) {
+            return Ok(encoder.pause(None));
         }
     }
-    encoder.flush();
-    Ok(std::mem::take(&mut encoder.pieces))
+    match result {
+        Ok(_finished) => {
+            encoder.flush();
+            Ok(Outcome::Done(std::mem::take(&mut encoder.pieces)))
+        }
+        Err(Failure::OverBudget) => Ok(encoder.pause(Some(mark))),
+        Err(failure) => Err(failure),
+    }
 }
 
 /// JSON text written by the encoder. Dropping it hands its storage back for the next encode
@@ -147,9 +229,89 @@ struct Encoder<'a> {
     /// The iterators of the open maps, innermost last. They are large, so they live apart
     /// from `stack` (no box per map, and no copying them as frames come and go).
     iterators: Vec<MapIterator<'a>>,
+    /// Work done so far, for the budget.
+    work: usize,
 }
 
 impl<'a> Encoder<'a> {
+    /// Takes one step: writes the next member of the innermost open container, or closes it.
+    /// Returns whether the root is finished.
+    fn step(&mut self) -> Result<bool, Failure<'a>> {
+        match self.next_step()? {
+            None => Ok(true),
+            Some(Step::Value(term)) => self.value(term).map(|()| false),
+            Some(Step::Close(bracket)) => {
+                self.out.push(bracket);
+                if let Some(Frame::Map { .. }) = self.stack.pop() {
+                    self.iterators.pop();
+                }
+                Ok(false)
+            }
+        }
+    }
+
+    /// Stops here. `mark` is the output length before a step that gave up half-way: that
+    /// step is undone, so the dirty scheduler does it again whole.
+    fn pause(&mut self, mark: Option<usize>) -> Outcome<'a> {
+        if let Some(mark) = mark {
+            self.out.truncate(mark);
+            if let Some(frame) = self.stack.last_mut() {
+                *frame.consumed() -= 1;
+            }
+        }
+        let path = self
+            .stack
+            .iter_mut()
+            .map(|frame| *frame.consumed())
+            .collect();
+        let out = std::mem::take(&mut self.out);
+        let progress = Progress { out, path };
+        Outcome::Paused(
+            std::mem::take(&mut self.pieces),
+            Checkpoint(Mutex::new(Some(progress))),
+        )
+    }
+
+    /// Opens the containers on `path` again, each advanced past the members it had consumed.
+    fn reopen(&mut self, root: Term<'a>, path: &[usize]) -> Result<(), Failure<'a>> {
+        let mut term = root;
+        for &consumed in path {
+            let mut last = None;
+            match term.get_type() {
+                TermType::List => {
+                    let mut rest = term;
+                    for _ in 0..consumed {
+                        let (head, tail) = rest
+                            .list_get_cell()
+                            .map_err(|_| Failure::ImproperList(rest))?;
+                        last = Some(head);
+                        rest = tail;
+                    }
+                    self.stack.push(Frame::List { rest, consumed });
+                }
+                TermType::Map => {
+                    let mut entries = MapIterator::new(term).ok_or(Failure::Unsupported(term))?;
+                    let mut seen = self.options.strict_keys.then(HashSet::new);
+                    for _ in 0..consumed {
+                        let (key, value) = entries.next().ok_or(Failure::Unsupported(term))?;
+                        if let Some(seen) = seen.as_mut() {
+                            seen.insert(key_text(key)?.into_owned());
+                        }
+                        last = Some(value);
+                    }
+                    self.iterators.push(entries);
+                    self.stack.push(Frame::Map { consumed, seen });
+                }
+                _ => return Err(Failure::Unsupported(term)),
+            }
+            // Below the innermost container `last` is unused.
+            if let Some(next) = last {
+                term = next;
+            }
+        }
+        Ok(())
+    }
+
     /// Advances the innermost open container: writes the separator (and key) of its next
     /// member and returns the member, or says that the container is finished.
     fn next_step(&mut self) -> Result<Option<Step<'a>>, Failure<'a>> {
@@ -157,29 +319,27 @@ impl<'a> Encoder<'a> {
             return Ok(None);
         };
         match frame {
-            Frame::List { rest, first } => match rest.list_get_cell() {
+            Frame::List { rest, consumed } => match rest.list_get_cell() {
                 Ok((head, tail)) => {
-                    if !std::mem::replace(first, false) {
+                    if *consumed > 0 {
                         self.out.push(b',');
                     }
+                    *consumed += 1;
                     *rest = tail;
                     Ok(Some(Step::Value(head)))
                 }
                 Err(_) if rest.is_empty_list() => Ok(Some(Step::Close(b']'))),
                 Err(_) => Err(Failure::ImproperList(*rest)),
             },
-            Frame::Map { first, seen } => {
+            Frame::Map { consumed, seen } => {
                 match self.iterators.last_mut().and_then(Iterator::next) {
                     Some((key, value)) => {
-                        if !std::mem::replace(first, false) {
+                        if *consumed > 0 {
                             self.out.push(b',');
                         }
+                        *consumed += 1;
                         let text = key_text(key)?;
-                        if let Some(budget) = self.options.budget
-                            && self.out.len().saturating_add(text.len()) > budget
-                        {
-                            return Err(Failure::OverBudget);
-                        }
+                        reserve(self.options.budget, self.work, text.len())?;
                         if seen
                             .as_mut()
                             .is_some_and(|seen| !seen.insert(text.to_string()))
@@ -203,7 +363,7 @@ impl<'a> Encoder<'a> {
                 let binary = term
                     .decode_as_binary()
                     .map_err(|_| Failure::Unsupported(term))?;
-                self.reserve(binary.len())?;
+                reserve(self.options.budget, self.work, binary.len())?;
                 let text = utf8(binary.as_slice()).ok_or(Failure::InvalidUtf8(term))?;
                 writer::write_string(&mut self.out, text, self.options.escape);
             }
@@ -216,10 +376,12 @@ impl<'a> Encoder<'a> {
                 self.out.push(b'[');
                 self.stack.push(Frame::List {
                     rest: term,
-                    first: true,
+                    consumed: 0,
                 });
             }
+            TermType::Map if matches!(term.map_size(), Ok(0)) => self.out.extend_from_slice(b"{}"),
             TermType::Map => {
+                self.work += MAP_WORK;
                 if term.map_get(__struct__()).is_ok() {
                     self.hole(term);
                 } else {
@@ -227,7 +389,7 @@ impl<'a> Encoder<'a> {
                     self.out.push(b'{');
                     self.iterators.push(entries);
                     self.stack.push(Frame::Map {
-                        first: true,
+                        consumed: 0,
                         seen: self.options.strict_keys.then(HashSet::new),
                     });
                 }
@@ -276,20 +438,9 @@ impl<'a> Encoder<'a> {
         Ok(())
     }
 
-    /// On a normal scheduler, gives up before a single write of about `bytes` that would pass
-    /// the budget, so that one huge string cannot hold the scheduler.
-    fn reserve(&self, bytes: usize) -> Result<(), Failure<'a>> {
-        match self.options.budget {
-            Some(budget) if self.out.len().saturating_add(bytes) > budget => {
-                Err(Failure::OverBudget)
-            }
-            _ => Ok(()),
-        }
-    }
-
     fn hole(&mut self, term: Term<'a>) {
         self.flush();
-        self.pieces.push(Piece::Hole(term));
+        self.pieces.push(Piece::Term(term));
     }
 
     fn flush(&mut self) {
@@ -303,6 +454,15 @@ impl<'a> Encoder<'a> {
 impl Drop for Encoder<'_> {
     fn drop(&mut self) {
         recycle(std::mem::take(&mut self.out));
+    }
+}
+
+/// On a normal scheduler, gives up before a single write of about `bytes` that would pass
+/// the budget, so that one huge string cannot hold the scheduler.
+fn reserve<'a>(budget: Option<usize>, work: usize, bytes: usize) -> Result<(), Failure<'a>> {
+    match budget {
+        Some(budget) if work.saturating_add(bytes) > budget => Err(Failure::OverBudget),
+        _ => Ok(()),
     }
 }
 

@@ -2,7 +2,8 @@
 //!
 //! Every entry point exists twice: once for a normal scheduler and once (`*_dirty`) for a
 //! dirty CPU scheduler. The Elixir side sends inputs over 64 KiB to the dirty variant, and an
-//! encode that outgrows its budget on a normal scheduler returns `:dirty` and is re-run there.
+//! encode that outgrows its budget on a normal scheduler pauses with `{:dirty, resume}` and
+//! is finished there.
 
 mod encoder;
 mod term_sink;
@@ -10,9 +11,9 @@ mod term_sink;
 use std::sync::OnceLock;
 
 use rustler::types::tuple::make_tuple;
-use rustler::{Atom, Binary, Encoder, Env, NewBinary, Term};
+use rustler::{Atom, Binary, Encoder, Env, NewBinary, NifResult, ResourceArc, Term};
 
-use crate::encoder::{Failure, Piece};
+use crate::encoder::{Checkpoint, Failure, Outcome, Piece};
 use crate::term_sink::{Keys, TermSink};
 use serdex_core::error::{ErrorKind, ParseError};
 use serdex_core::formatter;
@@ -45,9 +46,6 @@ mod atoms {
         loaded_from,
     }
 }
-
-/// Encodes past this many output bytes move from a normal to a dirty scheduler.
-const NORMAL_SCHEDULER_BUDGET: usize = 64 * 1024;
 
 static LOADED_FROM: OnceLock<String> = OnceLock::new();
 
@@ -149,26 +147,39 @@ fn run_format<'a>(
     }
 }
 
-type EncodeOptions = (Atom, bool);
+/// The escape mode, whether map keys are strict, and the budget of work (see
+/// `encoder::STEP_WORK`) after which `encode` pauses; `encode_dirty` ignores the budget.
+type EncodeOptions = (Atom, bool, usize);
+
+/// Where a paused encode carries on: the pieces written before its last hole, and the rest.
+type Resume<'a> = (Vec<Term<'a>>, ResourceArc<Checkpoint>);
 
 #[rustler::nif]
-fn encode<'a>(env: Env<'a>, term: Term<'a>, options: EncodeOptions) -> Term<'a> {
-    run_encode(env, term, options, Some(NORMAL_SCHEDULER_BUDGET))
+fn encode<'a>(env: Env<'a>, term: Term<'a>, options: EncodeOptions) -> NifResult<Term<'a>> {
+    let budget = options.2;
+    run_encode(env, term, options, None, Some(budget))
 }
 
 #[rustler::nif(schedule = "DirtyCpu")]
-fn encode_dirty<'a>(env: Env<'a>, term: Term<'a>, options: EncodeOptions) -> Term<'a> {
-    run_encode(env, term, options, None)
+fn encode_dirty<'a>(
+    env: Env<'a>,
+    term: Term<'a>,
+    options: EncodeOptions,
+    resume: Option<Resume<'a>>,
+) -> NifResult<Term<'a>> {
+    run_encode(env, term, options, resume, None)
 }
 
 /// Returns `{:ok, binary}`, `{:ok, pieces}` when some terms need the `Serdex.Encoder`
-/// protocol, `:dirty` when over budget, or `{:error, {code, term}}`.
+/// protocol, `{:dirty, resume}` when over budget, or `{:error, {code, term}}`. Raises
+/// `ArgumentError` if `resume` was used before.
 fn run_encode<'a>(
     env: Env<'a>,
     term: Term<'a>,
-    (escape, strict_keys): EncodeOptions,
+    (escape, strict_keys, _): EncodeOptions,
+    resume: Option<Resume<'a>>,
     budget: Option<usize>,
-) -> Term<'a> {
+) -> NifResult<Term<'a>> {
     let escape = if escape == atoms::unicode_safe() {
         Escape::UnicodeSafe
     } else if escape == atoms::javascript_safe() {
@@ -183,22 +194,23 @@ fn run_encode<'a>(
         strict_keys,
         budget,
     };
-    match encoder::encode(term, options) {
-        Ok(pieces) => {
+    let resume = resume.as_ref().map(|(pieces, checkpoint)| {
+        let pieces = pieces.iter().map(|&piece| Piece::Term(piece)).collect();
+        (pieces, &**checkpoint)
+    });
+    let result = match encoder::encode(term, options, resume) {
+        Ok(Outcome::Done(pieces)) => {
             let output = match pieces.as_slice() {
                 [Piece::Json(bytes)] => binary(env, bytes),
-                _ => pieces
-                    .iter()
-                    .map(|piece| match piece {
-                        Piece::Json(bytes) => binary(env, bytes),
-                        Piece::Hole(term) => *term,
-                    })
-                    .collect::<Vec<Term>>()
-                    .encode(env),
+                _ => pieces_term(env, &pieces),
             };
             (atoms::ok(), output).encode(env)
         }
-        Err(Failure::OverBudget) => atoms::dirty().encode(env),
+        Ok(Outcome::Paused(pieces, checkpoint)) => {
+            let resume = (pieces_term(env, &pieces), ResourceArc::new(checkpoint));
+            (atoms::dirty(), resume).encode(env)
+        }
+        Err(Failure::SpentCheckpoint) => return Err(rustler::Error::BadArg),
         Err(failure) => {
             let (code, culprit) = match failure {
                 Failure::Unsupported(term) => (atoms::unsupported(), term),
@@ -206,12 +218,26 @@ fn run_encode<'a>(
                 Failure::ImproperList(term) => (atoms::improper_list(), term),
                 Failure::InvalidKey(term) => (atoms::invalid_key(), term),
                 Failure::DuplicateKey(key) => (atoms::duplicate_key(), key.encode(env)),
-                Failure::OverBudget => unreachable!("handled above"),
+                Failure::SpentCheckpoint | Failure::OverBudget => {
+                    unreachable!("handled above, or by pausing")
+                }
             };
             let detail = make_tuple(env, &[code.encode(env), culprit]);
             (atoms::error(), detail).encode(env)
         }
-    }
+    };
+    Ok(result)
+}
+
+fn pieces_term<'a>(env: Env<'a>, pieces: &[Piece<'a>]) -> Term<'a> {
+    pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::Json(bytes) => binary(env, bytes),
+            Piece::Term(term) => *term,
+        })
+        .collect::<Vec<Term>>()
+        .encode(env)
 }
 
 /// Panics on purpose, so that tests can check that a panic becomes an Elixir exception.
