@@ -7,12 +7,15 @@
 #
 # Environment:
 #   BENCH_FILES=govtrack,canada   only these corpus files (names without .json)
-#   BENCH_TIME=0.6                seconds of measurement per case (after a warm-up)
-#   BENCH_WARMUP=0.15             seconds of warm-up per case
+#   BENCH_TIME=1.2                seconds of measurement per file and direction, shared by
+#                                 the libraries (after a warm-up)
+#   BENCH_WARMUP=0.15             seconds of warm-up per file and direction
 #   BENCH_DATA=path               corpus directory (default ../shared/data/bench)
 #
-# For every case: a warm-up, then repeated calls until the time budget is spent (at least
-# 5 calls), each timed on its own; the median is reported. Each case runs in a fresh process.
+# For every file and direction: a warm-up, then rounds in which each library is called once,
+# until the time budget is spent (at least 5 rounds); each call is timed on its own and the
+# median per library is reported. Taking turns call by call keeps the machine's slow spells
+# from landing on one library only. Each file and direction runs in a fresh process.
 # Memory: in a fresh process, (process memory + VM binary memory) after one call, minus the
 # same before it, with the result still alive and no garbage collection in between.
 
@@ -21,7 +24,7 @@ defmodule Serdex.Bench.Compare do
 
   def main do
     data_dir = System.get_env("BENCH_DATA", Path.expand("../shared/data/bench"))
-    budget = seconds("BENCH_TIME", 0.6)
+    budget = seconds("BENCH_TIME", 1.2)
     warmup = seconds("BENCH_WARMUP", 0.15)
 
     files =
@@ -52,14 +55,24 @@ defmodule Serdex.Bench.Compare do
         check_equal_terms(name, input, term)
 
         decode =
-          for {peer, %{decode: fun}} <- [{"serdex", serdex()} | peers], into: %{} do
-            {peer, measure(fn -> fun.(input) end, budget, warmup)}
-          end
+          measure(
+            for(
+              {peer, %{decode: fun}} <- [{"serdex", serdex()} | peers],
+              do: {peer, fn -> fun.(input) end}
+            ),
+            budget,
+            warmup
+          )
 
         encode =
-          for {peer, %{encode: fun}} <- [{"serdex", serdex()} | peers], into: %{} do
-            {peer, measure(fn -> fun.(term) end, budget, warmup)}
-          end
+          measure(
+            for(
+              {peer, %{encode: fun}} <- [{"serdex", serdex()} | peers],
+              do: {peer, fn -> fun.(term) end}
+            ),
+            budget,
+            warmup
+          )
 
         memory =
           for {peer, %{decode: fun}} <- [{"serdex", serdex()} | peers], into: %{} do
@@ -144,31 +157,40 @@ defmodule Serdex.Bench.Compare do
 
   # -- measuring -------------------------------------------------------------------------
 
-  defp measure(fun, budget, warmup) do
+  # The peers take turns, one call each per round, so that a slow spell on this shared
+  # machine falls on all of them alike rather than on whichever happened to be running.
+  defp measure(cases, budget, warmup) do
     in_fresh_process(fn ->
-      run_for(fun, warmup, 1, [])
-      times = run_for(fun, budget, @min_runs, [])
-      %{median: median(times), runs: length(times)}
+      _ = rounds(cases, warmup, 1)
+
+      for {peer, times} <- rounds(cases, budget, @min_runs), into: %{} do
+        {peer, %{median: median(times), runs: length(times)}}
+      end
     end)
   end
 
-  # Runs `fun` until `seconds` have passed and at least `min` calls were made; returns the
-  # duration of each call in native time units.
-  defp run_for(fun, seconds, min, acc) do
+  # Runs rounds until `seconds` have passed and at least `min` rounds were made; returns the
+  # duration of each call, in native time units, for each peer.
+  defp rounds(cases, seconds, min) do
     deadline =
       System.monotonic_time() +
         System.convert_time_unit(round(seconds * 1.0e6), :microsecond, :native)
 
-    loop(fun, deadline, min, acc)
+    empty = Map.new(cases, fn {peer, _} -> {peer, []} end)
+    loop(cases, deadline, min, empty, 0)
   end
 
-  defp loop(fun, deadline, min, acc) do
-    start = System.monotonic_time()
-    _ = fun.()
-    stop = System.monotonic_time()
-    acc = [stop - start | acc]
+  defp loop(cases, deadline, min, acc, count) do
+    acc =
+      Enum.reduce(cases, acc, fn {peer, fun}, acc ->
+        start = System.monotonic_time()
+        _ = fun.()
+        Map.update!(acc, peer, &[System.monotonic_time() - start | &1])
+      end)
 
-    if stop < deadline or length(acc) < min, do: loop(fun, deadline, min, acc), else: acc
+    if System.monotonic_time() < deadline or count + 1 < min,
+      do: loop(cases, deadline, min, acc, count + 1),
+      else: acc
   end
 
   defp median(times) do
@@ -226,7 +248,7 @@ defmodule Serdex.Bench.Compare do
     Serdex NIF: profile #{info.profile}, target #{info.target}
     Protocols consolidated: Serdex.Encoder=#{Protocol.consolidated?(Serdex.Encoder)}#{jason_consolidation()}
     Peers: #{Enum.map_join(peers, ", ", &peer_version/1)}
-    Per case: #{warmup}s warm-up, then #{budget}s (at least #{@min_runs} runs); median; MB = 10^6 bytes
+    Per file and direction: #{warmup}s warm-up, then #{budget}s of rounds, one call per library each (at least #{@min_runs}); median; MB = 10^6 bytes
     """)
   end
 

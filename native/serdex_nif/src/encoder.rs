@@ -17,7 +17,7 @@ use std::cell::Cell;
 use std::collections::HashSet;
 use std::sync::Mutex;
 
-use rustler::{MapIterator, Resource, Term, TermType};
+use rustler::{Binary, MapIterator, Resource, Term, TermType};
 
 use serdex_core::bignum;
 use serdex_core::writer::{self, Escape};
@@ -41,11 +41,12 @@ pub struct Options {
 }
 
 /// The budget counts work in units of about one output byte of plain text: every step (a
-/// value, a map entry or a closing bracket) costs `STEP_WORK` on top of the bytes it writes,
-/// and opening a map `MAP_WORK` more. The weights come from timing the walk over lists of
-/// small integers, empty maps, small maps, floats, atoms and plain or escaped strings, so
-/// that a given budget holds a normal scheduler for about as long whatever the term holds.
+/// value or a closing bracket) costs `STEP_WORK` on top of the bytes it writes, a map entry
+/// `KEY_WORK` more for its key, and opening a map `MAP_WORK` more. The weights come from
+/// timing the walk over many kinds of content (`bench/encode_budget.exs`), so that a budget
+/// holds a normal scheduler for about as long whatever the term holds.
 pub const STEP_WORK: usize = 32;
+pub const KEY_WORK: usize = 32;
 pub const MAP_WORK: usize = 64;
 
 /// Where a paused encode stopped. It is handed to Elixir as a resource and taken (once) by
@@ -338,6 +339,7 @@ impl<'a> Encoder<'a> {
                             self.out.push(b',');
                         }
                         *consumed += 1;
+                        self.work += KEY_WORK;
                         let text = key_text(key)?;
                         reserve(self.options.budget, self.work, text.len())?;
                         if seen
@@ -357,16 +359,16 @@ impl<'a> Encoder<'a> {
     }
 
     fn value(&mut self, term: Term<'a>) -> Result<(), Failure<'a>> {
+        // Strings are the most common values; trying them first saves asking for the type.
+        // (`Binary::from_term` takes binaries only, where `decode_as_binary` takes iodata.)
+        if let Ok(binary) = Binary::from_term(term) {
+            reserve(self.options.budget, self.work, binary.len())?;
+            let text = utf8(binary.as_slice()).ok_or(Failure::InvalidUtf8(term))?;
+            writer::write_string(&mut self.out, text, self.options.escape);
+            return Ok(());
+        }
         match term.get_type() {
             TermType::Atom => self.atom(term),
-            TermType::Binary => {
-                let binary = term
-                    .decode_as_binary()
-                    .map_err(|_| Failure::Unsupported(term))?;
-                reserve(self.options.budget, self.work, binary.len())?;
-                let text = utf8(binary.as_slice()).ok_or(Failure::InvalidUtf8(term))?;
-                writer::write_string(&mut self.out, text, self.options.escape);
-            }
             TermType::Integer => self.integer(term)?,
             TermType::Float => {
                 let value: f64 = term.decode().map_err(|_| Failure::Unsupported(term))?;
@@ -380,21 +382,27 @@ impl<'a> Encoder<'a> {
                 });
             }
             TermType::Map if matches!(term.map_size(), Ok(0)) => self.out.extend_from_slice(b"{}"),
-            TermType::Map => {
-                self.work += MAP_WORK;
-                if term.map_get(__struct__()).is_ok() {
-                    self.hole(term);
-                } else {
-                    let entries = MapIterator::new(term).ok_or(Failure::Unsupported(term))?;
-                    self.out.push(b'{');
-                    self.iterators.push(entries);
-                    self.stack.push(Frame::Map {
-                        consumed: 0,
-                        seen: self.options.strict_keys.then(HashSet::new),
-                    });
-                }
-            }
+            TermType::Map => self.open_map(term)?,
             _ => return Err(Failure::Unsupported(term)),
+        }
+        Ok(())
+    }
+
+    // Kept out of `value`: the iterator is large, and carrying its space in `value`'s stack
+    // frame slowed down the walk over every scalar.
+    #[inline(never)]
+    fn open_map(&mut self, term: Term<'a>) -> Result<(), Failure<'a>> {
+        self.work += MAP_WORK;
+        if term.map_get(__struct__()).is_ok() {
+            self.hole(term);
+        } else {
+            let entries = MapIterator::new(term).ok_or(Failure::Unsupported(term))?;
+            self.out.push(b'{');
+            self.iterators.push(entries);
+            self.stack.push(Frame::Map {
+                consumed: 0,
+                seen: self.options.strict_keys.then(HashSet::new),
+            });
         }
         Ok(())
     }
@@ -479,15 +487,12 @@ fn utf8(bytes: &[u8]) -> Option<&str> {
 
 /// A key's text, borrowed from the key itself when it is a binary.
 fn key_text(key: Term<'_>) -> Result<Cow<'_, str>, Failure<'_>> {
+    if let Ok(binary) = Binary::from_term(key) {
+        return utf8(binary.as_slice())
+            .map(Cow::Borrowed)
+            .ok_or(Failure::InvalidKey(key));
+    }
     match key.get_type() {
-        TermType::Binary => {
-            let binary = key
-                .decode_as_binary()
-                .map_err(|_| Failure::InvalidKey(key))?;
-            utf8(binary.as_slice())
-                .map(Cow::Borrowed)
-                .ok_or(Failure::InvalidKey(key))
-        }
         TermType::Atom => key
             .atom_to_string()
             .map(Cow::Owned)
