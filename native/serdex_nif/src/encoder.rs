@@ -359,16 +359,16 @@ impl<'a> Encoder<'a> {
     }
 
     fn value(&mut self, term: Term<'a>) -> Result<(), Failure<'a>> {
-        // Strings are the most common values; trying them first saves asking for the type.
-        // (`Binary::from_term` takes binaries only, where `decode_as_binary` takes iodata.)
-        if let Ok(binary) = Binary::from_term(term) {
-            reserve(self.options.budget, self.work, binary.len())?;
-            let text = utf8(binary.as_slice()).ok_or(Failure::InvalidUtf8(term))?;
-            writer::write_string(&mut self.out, text, self.options.escape);
-            return Ok(());
-        }
         match term.get_type() {
             TermType::Atom => self.atom(term),
+            TermType::Binary => {
+                // `Binary::from_term` reads a binary only; `decode_as_binary` would check for
+                // one first and also take iodata, a second call into the VM per string.
+                let binary = Binary::from_term(term).map_err(|_| Failure::Unsupported(term))?;
+                reserve(self.options.budget, self.work, binary.len())?;
+                let text = utf8(binary.as_slice()).ok_or(Failure::InvalidUtf8(term))?;
+                writer::write_string(&mut self.out, text, self.options.escape);
+            }
             TermType::Integer => self.integer(term)?,
             TermType::Float => {
                 let value: f64 = term.decode().map_err(|_| Failure::Unsupported(term))?;
@@ -487,12 +487,13 @@ fn utf8(bytes: &[u8]) -> Option<&str> {
 
 /// A key's text, borrowed from the key itself when it is a binary.
 fn key_text(key: Term<'_>) -> Result<Cow<'_, str>, Failure<'_>> {
-    if let Ok(binary) = Binary::from_term(key) {
-        return utf8(binary.as_slice())
-            .map(Cow::Borrowed)
-            .ok_or(Failure::InvalidKey(key));
-    }
     match key.get_type() {
+        TermType::Binary => {
+            let binary = Binary::from_term(key).map_err(|_| Failure::InvalidKey(key))?;
+            utf8(binary.as_slice())
+                .map(Cow::Borrowed)
+                .ok_or(Failure::InvalidKey(key))
+        }
         TermType::Atom => key
             .atom_to_string()
             .map(Cow::Owned)
