@@ -12,10 +12,10 @@
 #   BENCH_WARMUP=0.15             seconds of warm-up per file and direction
 #   BENCH_DATA=path               corpus directory (default ../shared/data/bench)
 #
-# For every file and direction: a warm-up, then rounds in which each library is called once,
-# until the time budget is spent (at least 5 rounds); each call is timed on its own and the
-# median per library is reported. Taking turns call by call keeps the machine's slow spells
-# from landing on one library only. Each file and direction runs in a fresh process.
+# For every file and direction: a warm-up, then the libraries take turns in 50 ms slices,
+# each slice in a fresh process, until the time budget is spent (at least 5 calls each);
+# each call is timed on its own and the median per library is reported. Taking turns keeps
+# the machine's slow spells from landing on one library only.
 # Memory: in a fresh process, (process memory + VM binary memory) after one call, minus the
 # same before it, with the result still alive and no garbage collection in between.
 
@@ -157,40 +157,51 @@ defmodule Serdex.Bench.Compare do
 
   # -- measuring -------------------------------------------------------------------------
 
-  # The peers take turns, one call each per round, so that a slow spell on this shared
-  # machine falls on all of them alike rather than on whichever happened to be running.
-  defp measure(cases, budget, warmup) do
-    in_fresh_process(fn ->
-      _ = rounds(cases, warmup, 1)
+  # The libraries take turns in slices of @slice seconds, each slice in a fresh process, so
+  # that a slow spell on this shared machine falls on all of them alike, while each keeps
+  # its own heap (and pays for its own garbage collection).
+  @slice 0.05
 
-      for {peer, times} <- rounds(cases, budget, @min_runs), into: %{} do
-        {peer, %{median: median(times), runs: length(times)}}
-      end
-    end)
+  defp measure(cases, budget, warmup) do
+    for {_peer, fun} <- cases, do: in_fresh_process(fn -> run_for(fun, warmup, 1, []) end)
+    rounds = max(1, round(budget / (@slice * length(cases))))
+
+    times =
+      Enum.reduce(1..rounds, Map.new(cases, fn {peer, _} -> {peer, []} end), fn _, acc ->
+        Enum.reduce(cases, acc, fn {peer, fun}, acc ->
+          slice = in_fresh_process(fn -> run_for(fun, @slice, 1, []) end)
+          Map.update!(acc, peer, &(slice ++ &1))
+        end)
+      end)
+
+    for {peer, times} <- times, into: %{} do
+      times = if length(times) < @min_runs, do: times ++ more(cases, peer), else: times
+      {peer, %{median: median(times), runs: length(times)}}
+    end
   end
 
-  # Runs rounds until `seconds` have passed and at least `min` rounds were made; returns the
-  # duration of each call, in native time units, for each peer.
-  defp rounds(cases, seconds, min) do
+  defp more(cases, peer) do
+    {_, fun} = List.keyfind(cases, peer, 0)
+    in_fresh_process(fn -> run_for(fun, 0, @min_runs, []) end)
+  end
+
+  # Runs `fun` until `seconds` have passed and at least `min` calls were made; returns the
+  # duration of each call in native time units.
+  defp run_for(fun, seconds, min, acc) do
     deadline =
       System.monotonic_time() +
         System.convert_time_unit(round(seconds * 1.0e6), :microsecond, :native)
 
-    empty = Map.new(cases, fn {peer, _} -> {peer, []} end)
-    loop(cases, deadline, min, empty, 0)
+    loop(fun, deadline, min, acc)
   end
 
-  defp loop(cases, deadline, min, acc, count) do
-    acc =
-      Enum.reduce(cases, acc, fn {peer, fun}, acc ->
-        start = System.monotonic_time()
-        _ = fun.()
-        Map.update!(acc, peer, &[System.monotonic_time() - start | &1])
-      end)
+  defp loop(fun, deadline, min, acc) do
+    start = System.monotonic_time()
+    _ = fun.()
+    stop = System.monotonic_time()
+    acc = [stop - start | acc]
 
-    if System.monotonic_time() < deadline or count + 1 < min,
-      do: loop(cases, deadline, min, acc, count + 1),
-      else: acc
+    if stop < deadline or length(acc) < min, do: loop(fun, deadline, min, acc), else: acc
   end
 
   defp median(times) do
@@ -248,7 +259,7 @@ defmodule Serdex.Bench.Compare do
     Serdex NIF: profile #{info.profile}, target #{info.target}
     Protocols consolidated: Serdex.Encoder=#{Protocol.consolidated?(Serdex.Encoder)}#{jason_consolidation()}
     Peers: #{Enum.map_join(peers, ", ", &peer_version/1)}
-    Per file and direction: #{warmup}s warm-up, then #{budget}s of rounds, one call per library each (at least #{@min_runs}); median; MB = 10^6 bytes
+    Per file and direction: #{warmup}s warm-up, then #{budget}s of turns in #{@slice}s slices (at least #{@min_runs} calls each); median; MB = 10^6 bytes
     """)
   end
 
