@@ -94,6 +94,20 @@ defmodule Serdex.EncodePauseTest do
     assert json == ~s(,") <> String.duplicate("x", 100) <> ~s(",)
   end
 
+  test "an encode whose last step passes the budget finishes instead of pausing" do
+    for term <- [1, "text", [1, [2], %{"a" => 3}]], budget <- 0..200 do
+      expected = uninterrupted(term, :json, false)
+
+      result =
+        case NIF.encode(term, {:json, false, budget}) do
+          {:dirty, resume} -> NIF.encode_dirty(term, {:json, false, 0}, resume)
+          done -> done
+        end
+
+      assert result == expected, "budget #{budget}, #{inspect(term)}: #{inspect(result)}"
+    end
+  end
+
   test "a resume is used once" do
     term = [1, 2, 3]
     assert {:dirty, resume} = NIF.encode(term, {:json, false, 0})

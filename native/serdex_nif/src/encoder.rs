@@ -156,13 +156,16 @@ pub fn encode<'a>(
         encoder.reopen(root, &path)
     };
     let mut mark = 0;
-    let mut result = started.map(|()| false);
+    // A scalar or a struct at the root is finished once written. A pause needs an open
+    // container: resuming with none would write the root again.
+    let mut result = started.map(|()| encoder.stack.is_empty());
     while let Ok(false) = result {
         mark = encoder.out.len();
         result = encoder.step();
         // After a hole the text written since `mark` is in `pieces`; not counting it is fine.
         encoder.work += STEP_WORK + encoder.out.len().saturating_sub(mark);
-        if result.is_ok() && options.budget.is_some_and(|budget| encoder.work > budget) {
+        if matches!(result, Ok(false)) && options.budget.is_some_and(|budget| encoder.work > budget)
+        {
             return Ok(encoder.pause(None));
         }
     }
@@ -236,7 +239,7 @@ struct Encoder<'a> {
 
 impl<'a> Encoder<'a> {
     /// Takes one step: writes the next member of the innermost open container, or closes it.
-    /// Returns whether the root is finished.
+    /// Returns whether the root is finished (its last bracket closed).
     fn step(&mut self) -> Result<bool, Failure<'a>> {
         match self.next_step()? {
             None => Ok(true),
@@ -246,7 +249,7 @@ impl<'a> Encoder<'a> {
                 if let Some(Frame::Map { .. }) = self.stack.pop() {
                     self.iterators.pop();
                 }
-                Ok(false)
+                Ok(self.stack.is_empty())
             }
         }
     }
