@@ -47,6 +47,8 @@ defmodule Serdex.Bench.Compare do
       )
     end
 
+    libraries = [{"serdex", serdex()} | peers]
+
     results =
       for file <- files do
         input = File.read!(file)
@@ -54,28 +56,11 @@ defmodule Serdex.Bench.Compare do
         term = Serdex.decode!(input)
         check_equal_terms(name, input, term)
 
-        decode =
-          measure(
-            for(
-              {peer, %{decode: fun}} <- [{"serdex", serdex()} | peers],
-              do: {peer, fn -> fun.(input) end}
-            ),
-            budget,
-            warmup
-          )
-
-        encode =
-          measure(
-            for(
-              {peer, %{encode: fun}} <- [{"serdex", serdex()} | peers],
-              do: {peer, fn -> fun.(term) end}
-            ),
-            budget,
-            warmup
-          )
+        decode = measure(calls(libraries, :decode, input), budget, warmup)
+        encode = measure(calls(libraries, :encode, term), budget, warmup)
 
         memory =
-          for {peer, %{decode: fun}} <- [{"serdex", serdex()} | peers], into: %{} do
+          for {peer, %{decode: fun}} <- libraries, into: %{} do
             {peer, memory(fn -> fun.(input) end)}
           end
 
@@ -157,51 +142,57 @@ defmodule Serdex.Bench.Compare do
 
   # -- measuring -------------------------------------------------------------------------
 
+  # Each library's call of `direction` (:decode or :encode) on `argument`.
+  defp calls(libraries, direction, argument) do
+    for {peer, functions} <- libraries do
+      fun = Map.fetch!(functions, direction)
+      {peer, fn -> fun.(argument) end}
+    end
+  end
+
   # The libraries take turns in slices of @slice seconds, each slice in a fresh process, so
   # that a slow spell on this shared machine falls on all of them alike, while each keeps
   # its own heap (and pays for its own garbage collection).
   @slice 0.05
 
   defp measure(cases, budget, warmup) do
-    for {_peer, fun} <- cases, do: in_fresh_process(fn -> run_for(fun, warmup, 1, []) end)
+    for {_peer, fun} <- cases, do: in_fresh_process(fn -> run_for(fun, warmup, 1) end)
     rounds = max(1, round(budget / (@slice * length(cases))))
+    # Enough calls per slice that every library makes at least @min_runs in all.
+    min_per_slice = div(@min_runs + rounds - 1, rounds)
 
     times =
       Enum.reduce(1..rounds, Map.new(cases, fn {peer, _} -> {peer, []} end), fn _, acc ->
         Enum.reduce(cases, acc, fn {peer, fun}, acc ->
-          slice = in_fresh_process(fn -> run_for(fun, @slice, 1, []) end)
+          slice = in_fresh_process(fn -> run_for(fun, @slice, min_per_slice) end)
           Map.update!(acc, peer, &(slice ++ &1))
         end)
       end)
 
     for {peer, times} <- times, into: %{} do
-      times = if length(times) < @min_runs, do: times ++ more(cases, peer), else: times
       {peer, %{median: median(times), runs: length(times)}}
     end
   end
 
-  defp more(cases, peer) do
-    {_, fun} = List.keyfind(cases, peer, 0)
-    in_fresh_process(fn -> run_for(fun, 0, @min_runs, []) end)
-  end
-
   # Runs `fun` until `seconds` have passed and at least `min` calls were made; returns the
   # duration of each call in native time units.
-  defp run_for(fun, seconds, min, acc) do
+  defp run_for(fun, seconds, min) do
     deadline =
       System.monotonic_time() +
         System.convert_time_unit(round(seconds * 1.0e6), :microsecond, :native)
 
-    loop(fun, deadline, min, acc)
+    loop(fun, deadline, min, [], 0)
   end
 
-  defp loop(fun, deadline, min, acc) do
+  defp loop(fun, deadline, min, acc, count) do
     start = System.monotonic_time()
     _ = fun.()
     stop = System.monotonic_time()
     acc = [stop - start | acc]
 
-    if stop < deadline or length(acc) < min, do: loop(fun, deadline, min, acc), else: acc
+    if stop < deadline or count + 1 < min,
+      do: loop(fun, deadline, min, acc, count + 1),
+      else: acc
   end
 
   defp median(times) do
