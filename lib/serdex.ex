@@ -80,15 +80,15 @@ defmodule Serdex do
   end
 
   defp run_decode(input, keys, opts) do
-    max_integer_digits = positive(opts, :max_integer_digits, 1024)
-    nif_options = {keys, positive(opts, :max_depth, 1024), max_integer_digits}
+    max_integer_digits = limit(opts, :max_integer_digits, 1024)
+    nif_options = {keys, limit(opts, :max_depth, 1024), max_integer_digits}
 
-    # Bignums take quadratic time to convert, so above the default digit limit even a small
-    # input may take too long for a normal scheduler.
+    # Bignums take quadratic time to convert: above the default digit limit a single number
+    # can take longer than a slice, so such decodes run on a dirty scheduler.
     result =
-      if NIF.dirty?(input) or max_integer_digits > 1024,
+      if max_integer_digits > 1024,
         do: NIF.decode_dirty(input, nif_options),
-        else: NIF.decode(input, nif_options)
+        else: NIF.run(NIF.decode(input, nif_options), &NIF.decode_continue(input, &1, &2))
 
     case result do
       {:ok, term} ->
@@ -121,14 +121,17 @@ defmodule Serdex do
   defp map_keys(list, fun) when is_list(list), do: Enum.map(list, &map_keys(&1, fun))
   defp map_keys(other, _fun), do: other
 
-  defp positive(opts, key, default) do
+  @doc false
+  # A bound given as an option: a positive integer that fits the NIF's word.
+  def limit(opts, key, default) do
     case Keyword.get(opts, key, default) do
-      value when is_integer(value) and value > 0 ->
+      value when is_integer(value) and value > 0 and value < 0x1_0000_0000_0000_0000 ->
         value
 
       other ->
         raise ArgumentError,
-              "invalid #{inspect(key)} option #{inspect(other)}, expected a positive integer"
+              "invalid #{inspect(key)} option #{inspect(other)}, expected a positive integer " <>
+                "below 2^64"
     end
   end
 
@@ -147,7 +150,8 @@ defmodule Serdex do
       plus `<`, `>`, `&` and `/`)
     * `:maps` - `:naive` (default) or `:strict`, which rejects a map whose keys collide once
       converted to strings, such as `%{:a => 1, "a" => 2}`
-    * `:pretty` - `true` to indent by two spaces, or a keyword list with `:indent`
+    * `:pretty` - `true` to indent by two spaces, or a keyword list of
+      `Serdex.Formatter.pretty_print/2` options, such as `:indent` and `:max_bytes`
   """
   @spec encode(term(), [encode_opt()]) :: {:ok, String.t()} | {:error, Serdex.EncodeError.t()}
   def encode(term, opts \\ []) do
@@ -162,26 +166,55 @@ defmodule Serdex do
   @spec encode_to_iodata(term(), [encode_opt()]) ::
           {:ok, iodata()} | {:error, Serdex.EncodeError.t()}
   def encode_to_iodata(term, opts \\ []) do
-    with {:ok, iodata} <- Encode.to_iodata(term, opts), do: pretty(iodata, opts)
+    pretty = pretty_options(opts)
+
+    with {:ok, iodata} <- Encode.to_iodata(term, opts) do
+      pretty(iodata, pretty)
+    end
   end
 
   @doc "Like `encode_to_iodata/2`, but raises `Serdex.EncodeError`."
   @spec encode_to_iodata!(term(), [encode_opt()]) :: iodata()
   def encode_to_iodata!(term, opts \\ []) do
-    {:ok, iodata} = term |> Encode.to_iodata!(opts) |> pretty(opts)
-    iodata
+    pretty = pretty_options(opts)
+
+    case term |> Encode.to_iodata!(opts) |> pretty(pretty) do
+      {:ok, iodata} -> iodata
+      {:error, error} -> raise error
+    end
   end
 
-  defp pretty(iodata, opts) do
+  defp pretty_options(opts) do
     case Keyword.get(opts, :pretty, false) do
       false ->
-        {:ok, iodata}
+        nil
 
-      pretty ->
-        indent = if pretty == true, do: "  ", else: Keyword.get(pretty, :indent, "  ")
+      true ->
+        []
 
-        {:ok, _json} =
-          Serdex.Formatter.pretty_print(iodata, indent: indent, max_depth: 1_000_000_000)
+      pretty when is_list(pretty) ->
+        pretty
+
+      other ->
+        raise ArgumentError,
+              "invalid :pretty option #{inspect(other)}, expected a boolean or a keyword list"
+    end
+  end
+
+  defp pretty(iodata, nil), do: {:ok, iodata}
+
+  # Only an encoder implementation that writes invalid JSON makes the formatter fail here.
+  defp pretty(iodata, pretty) do
+    # The term's own depth was never limited, so its text is not either.
+    pretty = Keyword.put(pretty, :max_depth, 0xFFFF_FFFF_FFFF_FFFF)
+
+    case Serdex.Formatter.pretty_print(iodata, pretty) do
+      {:ok, json} ->
+        {:ok, json}
+
+      {:error, %DecodeError{} = error} ->
+        message = "unable to pretty-print the encoded JSON: #{Exception.message(error)}"
+        {:error, %Serdex.EncodeError{message: message, term: error.data}}
     end
   end
 

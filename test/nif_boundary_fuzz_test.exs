@@ -62,7 +62,7 @@ defmodule Serdex.NifBoundaryFuzzTest do
         assert {:ok, ^term} = Serdex.decode(json, Keyword.take(opts, [:keys]))
         assert {:ok, minimal} = Serdex.Formatter.minimize(input)
         assert {:ok, ^term} = Serdex.decode(minimal, opts)
-        assert {:ok, pretty} = Serdex.Formatter.pretty_print(input)
+        assert {:ok, pretty} = Serdex.Formatter.pretty_print(input, max_bytes: :infinity)
         assert {:ok, ^minimal} = Serdex.Formatter.minimize(pretty)
 
       {:error, %DecodeError{position: position} = error} ->

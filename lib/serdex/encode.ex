@@ -25,23 +25,23 @@ defmodule Serdex.Encode do
   @spec to_iodata!(term(), keyword()) :: iodata()
   def to_iodata!(term, opts \\ []) do
     opts = options(opts)
-    nif_options = {opts[:escape], opts[:maps] == :strict, NIF.encode_budget()}
+    nif_options = {opts[:escape], opts[:maps] == :strict}
 
-    result =
-      case NIF.encode(term, nif_options) do
-        {:dirty, resume} -> NIF.encode_dirty(term, nif_options, resume)
-        result -> result
-      end
-
-    case result do
+    case NIF.run(NIF.encode(term, nif_options), &NIF.encode_continue(term, &1, &2)) do
       {:ok, json} when is_binary(json) -> json
       {:ok, pieces} -> Enum.map(pieces, &fill_hole(&1, opts))
       {:error, detail} -> raise EncodeError.new(detail)
     end
   end
 
-  # The NIF splits its output around terms only the protocol can encode.
+  # The NIF splits its output around terms it leaves to Elixir: structs and atoms it cannot
+  # name go through the protocol, and integers too long to print in a slice are printed on a
+  # dirty scheduler.
   defp fill_hole(json, _opts) when is_binary(json), do: json
+
+  defp fill_hole(integer, _opts) when is_integer(integer),
+    do: NIF.integer_to_string_dirty(integer)
+
   defp fill_hole(term, opts), do: Serdex.Encoder.encode(term, opts)
 
   @doc false

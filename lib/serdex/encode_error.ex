@@ -27,4 +27,7 @@ defmodule Serdex.EncodeError do
 
   defp describe(:duplicate_key, key),
     do: "duplicate key #{inspect(key)} in a map (maps: :strict)"
+
+  defp describe(:out_of_memory, _),
+    do: "unable to encode: out of memory for the output"
 end

@@ -34,6 +34,10 @@ pub enum ErrorKind {
     UnknownAtomKey(String),
     #[error("object key {0:?} cannot become an atom")]
     InvalidAtomKey(String),
+    #[error("the output would be longer than {0} bytes (see the max_bytes option)")]
+    OutputTooLarge(usize),
+    #[error("out of memory for the output")]
+    OutOfMemory,
 }
 
 /// A rejected JSON text: what went wrong, and the byte offset where it was seen.

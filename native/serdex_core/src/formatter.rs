@@ -1,8 +1,13 @@
 //! Re-printing a JSON text, minified or indented, while validating it. Keys keep their
 //! order and numbers keep their exact text.
+//!
+//! Indented output can be far longer than its input (every member of a deep container is
+//! preceded by the whole indentation), so the output has a limit, and every byte of it is
+//! allocated fallibly: too much output is an error, never an abort.
 
 use crate::error::{ErrorKind, ParseError};
-use crate::parser::{self, Limits, Number, Sink, Str};
+use crate::parser::{Limits, Number, Parser, Sink, Status, Str};
+use crate::slice::{Meter, Unmetered};
 
 /// How to lay out the output.
 #[derive(Debug, Clone, Default)]
@@ -11,122 +16,199 @@ pub struct Layout {
     pub indent: Option<String>,
 }
 
-/// Parses `input` and writes it again with `layout`.
+/// Parses `input` and writes it again with `layout`, with no limit on the output.
 pub fn format(input: &[u8], limits: Limits, layout: &Layout) -> Result<Vec<u8>, ParseError> {
-    let mut sink = FormatSink {
-        input,
-        out: Vec::with_capacity(input.len()),
-        indent: layout.indent.as_deref(),
-        counts: Vec::new(),
-        after_key: false,
-    };
-    parser::parse(input, limits, &mut sink)?;
-    Ok(sink.out)
+    let mut formatter = Formatter::new(limits, layout.clone(), usize::MAX);
+    let status = formatter.resume(input, &mut Unmetered)?;
+    debug_assert_eq!(status, Status::Done);
+    Ok(formatter.into_output())
 }
 
-struct FormatSink<'a> {
-    input: &'a [u8],
-    out: Vec<u8>,
-    indent: Option<&'a str>,
+/// A formatting in progress, which can run in slices like [`Parser::resume`].
+pub struct Formatter {
+    parser: Parser,
+    out: Output,
+    layout: Layout,
     /// For each open container, how many members it has so far.
     counts: Vec<usize>,
     /// Whether the value about to be written follows its key.
     after_key: bool,
 }
 
+impl Formatter {
+    /// `max_bytes` bounds the output; passing it is an `OutputTooLarge` error.
+    pub fn new(limits: Limits, layout: Layout, max_bytes: usize) -> Self {
+        Formatter {
+            parser: Parser::new(limits),
+            out: Output {
+                bytes: Vec::new(),
+                max_bytes,
+            },
+            layout,
+            counts: Vec::new(),
+            after_key: false,
+        }
+    }
+
+    /// Formats on until the text is complete or `meter` says to stop. Every call must pass
+    /// the same input.
+    pub fn resume<M: Meter>(&mut self, input: &[u8], meter: &mut M) -> Result<Status, ParseError> {
+        if self.out.bytes.capacity() == 0 {
+            // Most output is about as long as its input; reserving that much up front is
+            // only a guess, so failing here is not yet an error.
+            let guess = input.len().min(self.out.max_bytes);
+            let _ = self.out.bytes.try_reserve(guess);
+        }
+        let mut sink = FormatSink {
+            input,
+            out: &mut self.out,
+            indent: self.layout.indent.as_deref(),
+            counts: &mut self.counts,
+            after_key: &mut self.after_key,
+        };
+        self.parser.resume(input, &mut sink, meter)
+    }
+
+    pub fn into_output(self) -> Vec<u8> {
+        self.out.bytes
+    }
+}
+
+/// The output and its limit.
+struct Output {
+    bytes: Vec<u8>,
+    max_bytes: usize,
+}
+
+impl Output {
+    /// Makes room for `extra` more bytes, within the limit.
+    #[inline]
+    fn reserve(&mut self, extra: usize) -> Result<(), ErrorKind> {
+        if extra > self.max_bytes - self.bytes.len() {
+            return Err(ErrorKind::OutputTooLarge(self.max_bytes));
+        }
+        self.bytes
+            .try_reserve(extra)
+            .map_err(|_| ErrorKind::OutOfMemory)
+    }
+
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) -> Result<(), ErrorKind> {
+        self.reserve(bytes.len())?;
+        self.bytes.extend_from_slice(bytes);
+        Ok(())
+    }
+}
+
+struct FormatSink<'a> {
+    input: &'a [u8],
+    out: &'a mut Output,
+    indent: Option<&'a str>,
+    counts: &'a mut Vec<usize>,
+    after_key: &'a mut bool,
+}
+
 impl FormatSink<'_> {
     /// Writes what separates the next member from the previous one.
-    fn before_member(&mut self) {
-        if std::mem::take(&mut self.after_key) {
-            return;
+    fn before_member(&mut self) -> Result<(), ErrorKind> {
+        if std::mem::take(self.after_key) {
+            return Ok(());
         }
         let Some(count) = self.counts.last_mut() else {
-            return;
+            return Ok(());
         };
-        if *count > 0 {
-            self.out.push(b',');
-        }
+        let comma = *count > 0;
         *count += 1;
-        self.newline(self.counts.len());
-    }
-
-    fn newline(&mut self, depth: usize) {
-        if let Some(indent) = self.indent {
-            self.out.push(b'\n');
-            for _ in 0..depth {
-                self.out.extend_from_slice(indent.as_bytes());
-            }
+        if comma {
+            self.out.write(b",")?;
         }
+        self.newline(self.counts.len())
     }
 
-    fn close(&mut self, bracket: u8) {
+    fn newline(&mut self, depth: usize) -> Result<(), ErrorKind> {
+        let Some(indent) = self.indent else {
+            return Ok(());
+        };
+        let length = indent.len().saturating_mul(depth).saturating_add(1);
+        self.out.reserve(length)?;
+        self.out.bytes.push(b'\n');
+        for _ in 0..depth {
+            self.out.bytes.extend_from_slice(indent.as_bytes());
+        }
+        Ok(())
+    }
+
+    fn close(&mut self, bracket: u8) -> Result<(), ErrorKind> {
         let count = self.counts.pop().unwrap_or(0);
         if count > 0 {
-            self.newline(self.counts.len());
+            self.newline(self.counts.len())?;
         }
-        self.out.push(bracket);
+        self.out.write(&[bracket])
     }
 
     /// Copies the string's source text, escapes and all, which the parser has validated.
-    fn write_str(&mut self, value: Str<'_>) {
-        self.out.push(b'"');
-        self.out
-            .extend_from_slice(&self.input[value.start..value.end]);
-        self.out.push(b'"');
+    fn write_str(&mut self, value: Str<'_>) -> Result<(), ErrorKind> {
+        let text = &self.input[value.start..value.end];
+        self.out.reserve(text.len() + 2)?;
+        self.out.bytes.push(b'"');
+        self.out.bytes.extend_from_slice(text);
+        self.out.bytes.push(b'"');
+        Ok(())
+    }
+
+    fn scalar(&mut self, text: &[u8]) -> Result<(), ErrorKind> {
+        self.before_member()?;
+        self.out.write(text)
+    }
+
+    fn open(&mut self, bracket: u8) -> Result<(), ErrorKind> {
+        self.scalar(&[bracket])?;
+        self.counts.push(0);
+        Ok(())
     }
 }
 
 impl Sink for FormatSink<'_> {
-    fn begin_array(&mut self) {
-        self.before_member();
-        self.out.push(b'[');
-        self.counts.push(0);
+    fn begin_array(&mut self) -> Result<(), ErrorKind> {
+        self.open(b'[')
     }
 
-    fn end_array(&mut self) {
-        self.close(b']');
+    fn end_array(&mut self) -> Result<(), ErrorKind> {
+        self.close(b']')
     }
 
-    fn begin_object(&mut self) {
-        self.before_member();
-        self.out.push(b'{');
-        self.counts.push(0);
+    fn begin_object(&mut self) -> Result<(), ErrorKind> {
+        self.open(b'{')
     }
 
-    fn end_object(&mut self) {
-        self.close(b'}');
+    fn end_object(&mut self) -> Result<(), ErrorKind> {
+        self.close(b'}')
     }
 
     fn key(&mut self, key: Str<'_>) -> Result<(), ErrorKind> {
-        self.before_member();
-        self.write_str(key);
-        self.out.push(b':');
-        if self.indent.is_some() {
-            self.out.push(b' ');
-        }
-        self.after_key = true;
+        self.before_member()?;
+        self.write_str(key)?;
+        self.out
+            .write(if self.indent.is_some() { b": " } else { b":" })?;
+        *self.after_key = true;
         Ok(())
     }
 
-    fn string(&mut self, value: Str<'_>) {
-        self.before_member();
-        self.write_str(value);
+    fn string(&mut self, value: Str<'_>) -> Result<(), ErrorKind> {
+        self.before_member()?;
+        self.write_str(value)
     }
 
-    fn number(&mut self, _value: Number<'_>, raw: &str) {
-        self.before_member();
-        self.out.extend_from_slice(raw.as_bytes());
+    fn number(&mut self, _value: Number<'_>, raw: &str) -> Result<(), ErrorKind> {
+        self.scalar(raw.as_bytes())
     }
 
-    fn boolean(&mut self, value: bool) {
-        self.before_member();
-        self.out
-            .extend_from_slice(if value { b"true" } else { b"false" });
+    fn boolean(&mut self, value: bool) -> Result<(), ErrorKind> {
+        self.scalar(if value { b"true" } else { b"false" })
     }
 
-    fn null(&mut self) {
-        self.before_member();
-        self.out.extend_from_slice(b"null");
+    fn null(&mut self) -> Result<(), ErrorKind> {
+        self.scalar(b"null")
     }
 }
 

@@ -6,6 +6,7 @@ pub mod error;
 pub mod formatter;
 pub mod parser;
 mod scan;
+pub mod slice;
 pub mod writer;
 
 #[cfg(test)]

@@ -3,9 +3,15 @@
 //! The parser keeps its own stack of open containers, so nesting costs heap memory rather
 //! than native stack, and the depth is bounded by [`Limits::max_depth`]. It never panics on
 //! any input, and every error carries the byte offset where it was detected.
+//!
+//! It can stop part-way and carry on later: [`Parser::resume`] works until its [`Meter`]
+//! says the time is up, and the next call picks up where it left off. Every step it takes
+//! between two looks at the meter is bounded, long strings and runs of whitespace included,
+//! so that a caller on a BEAM scheduler can keep each slice of work short.
 
 use crate::error::{ErrorKind, ParseError, describe_byte};
 use crate::scan;
+use crate::slice::{Meter, Unmetered};
 
 /// Bounds that protect the VM from hostile input.
 #[derive(Debug, Clone, Copy)]
@@ -50,18 +56,46 @@ pub enum Number<'t> {
 }
 
 /// Receives the parse events in document order. `raw` texts are the exact input bytes.
+///
+/// Every event may fail, for example an object key that may not become an atom, or output
+/// that grew past its limit; the parse then stops with that error at the event's position.
 pub trait Sink {
-    fn begin_array(&mut self);
-    fn end_array(&mut self);
-    fn begin_object(&mut self);
-    fn end_object(&mut self);
-    /// An object key. The sink may refuse it (for example an atom that does not exist).
+    fn begin_array(&mut self) -> Result<(), ErrorKind>;
+    fn end_array(&mut self) -> Result<(), ErrorKind>;
+    fn begin_object(&mut self) -> Result<(), ErrorKind>;
+    fn end_object(&mut self) -> Result<(), ErrorKind>;
     fn key(&mut self, key: Str<'_>) -> Result<(), ErrorKind>;
-    fn string(&mut self, value: Str<'_>);
-    fn number(&mut self, value: Number<'_>, raw: &str);
-    fn boolean(&mut self, value: bool);
-    fn null(&mut self);
+    fn string(&mut self, value: Str<'_>) -> Result<(), ErrorKind>;
+    fn number(&mut self, value: Number<'_>, raw: &str) -> Result<(), ErrorKind>;
+    fn boolean(&mut self, value: bool) -> Result<(), ErrorKind>;
+    fn null(&mut self) -> Result<(), ErrorKind>;
+
+    /// Whether the parse must stop after the current step, whatever the meter says: the sink
+    /// has work for its caller to do first.
+    fn wants_pause(&self) -> bool {
+        false
+    }
 }
+
+/// Whether [`Parser::resume`] finished the text or stopped because its meter ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Done,
+    Paused,
+}
+
+/// Parses one JSON text in one go, reporting it to `sink`.
+pub fn parse<S: Sink>(input: &[u8], limits: Limits, sink: &mut S) -> Result<(), ParseError> {
+    let status = Parser::new(limits).resume(input, sink, &mut Unmetered)?;
+    debug_assert_eq!(status, Status::Done);
+    Ok(())
+}
+
+/// The meter is looked at after its `steps_per_look`, or once the position has moved this
+/// far, whichever comes first.
+const BYTES_PER_LOOK: usize = 16 * 1024;
+/// The most bytes of one string or one run of whitespace that a single step reads.
+const CHUNK: usize = 64 * 1024;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Container {
@@ -69,190 +103,249 @@ enum Container {
     Object,
 }
 
-/// Parses one JSON text, reporting it to `sink`.
-pub fn parse<S: Sink>(input: &[u8], limits: Limits, sink: &mut S) -> Result<(), ParseError> {
-    Parser {
-        input,
-        pos: 0,
-        scratch: Vec::new(),
-        limits,
-    }
-    .run(sink)
+/// What the parser expects next.
+#[derive(Clone, Copy)]
+enum State {
+    /// Any value.
+    Value,
+    /// After `[`: a value or `]`.
+    ArrayFirst,
+    /// After `{`: a key or `}`.
+    ObjectFirst,
+    /// After `,` in an object.
+    Key,
+    /// After a key.
+    Colon,
+    /// A value is complete: `,`, a closing bracket, or the end.
+    AfterValue,
+    /// Part-way through a string that was too long for one step.
+    InString(StringScan),
+    Done,
 }
 
-struct Parser<'i> {
-    input: &'i [u8],
+/// How far a long string has been read.
+#[derive(Clone, Copy)]
+struct StringScan {
+    /// The first byte after the opening quote.
+    start: usize,
+    /// Where reading carries on.
+    at: usize,
+    /// Whether it is an object key.
+    key: bool,
+    /// Whether an escape was seen, so that the decoded text is in `scratch`.
+    escaped: bool,
+    /// The raw bytes before this are known to be UTF-8.
+    checked: usize,
+}
+
+/// A parse in progress. It holds no reference to the input, so it can be kept between the
+/// calls of a parse that runs in slices; every call must pass the same input.
+pub struct Parser {
     pos: usize,
+    state: State,
+    stack: Vec<Container>,
     scratch: Vec<u8>,
     limits: Limits,
 }
 
-enum Scanned {
-    /// The string's content is `input[start..end]`.
-    Raw(usize, usize),
-    /// The string `input[start..end]` had escapes; its decoded content is in `scratch`.
-    Unescaped(usize, usize),
+/// What follows the whitespace at the current position.
+enum Next {
+    Byte(u8),
+    End,
+    /// The step's share of whitespace is used up; more may follow.
+    Later,
 }
 
-impl<'i> Parser<'i> {
-    fn run<S: Sink>(&mut self, sink: &mut S) -> Result<(), ParseError> {
-        let mut stack: Vec<Container> = Vec::new();
-        'value: loop {
-            self.skip_whitespace();
-            match self.peek() {
-                None => return Err(self.unexpected_end("a value")),
-                Some(b'[') => {
-                    self.open(&mut stack, Container::Array)?;
-                    sink.begin_array();
-                    self.skip_whitespace();
-                    if self.peek() != Some(b']') {
-                        continue 'value;
-                    }
-                    self.pos += 1;
-                    stack.pop();
-                    sink.end_array();
-                }
-                Some(b'{') => {
-                    self.open(&mut stack, Container::Object)?;
-                    sink.begin_object();
-                    self.skip_whitespace();
-                    if self.peek() == Some(b'}') {
-                        self.pos += 1;
-                        stack.pop();
-                        sink.end_object();
-                    } else {
-                        self.key(sink)?;
-                        continue 'value;
-                    }
-                }
-                Some(b'"') => {
-                    let scanned = self.scan_string()?;
-                    sink.string(self.str_of(&scanned));
-                }
-                Some(b'-' | b'0'..=b'9') => self.number(sink)?,
-                Some(b't') => {
-                    self.literal(b"true")?;
-                    sink.boolean(true);
-                }
-                Some(b'f') => {
-                    self.literal(b"false")?;
-                    sink.boolean(false);
-                }
-                Some(b'n') => {
-                    self.literal(b"null")?;
-                    sink.null();
-                }
-                Some(other) => return Err(self.unexpected(other, "a value")),
-            }
+impl Parser {
+    pub fn new(limits: Limits) -> Self {
+        Parser {
+            pos: 0,
+            state: State::Value,
+            stack: Vec::new(),
+            scratch: Vec::new(),
+            limits,
+        }
+    }
 
-            // A value is complete: close every container that ends here, then find the next value.
-            loop {
-                self.skip_whitespace();
-                match stack.last() {
-                    None => {
-                        return match self.peek() {
-                            None => Ok(()),
-                            Some(byte) => Err(ParseError::new(
-                                ErrorKind::TrailingData(describe_byte(byte)),
-                                self.pos,
-                            )),
-                        };
+    /// How many bytes of the input have been read.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// Parses on until the text is complete or `meter` says to stop. `sink` must hold what
+    /// it was given by earlier calls.
+    pub fn resume<S: Sink, M: Meter>(
+        &mut self,
+        input: &[u8],
+        sink: &mut S,
+        meter: &mut M,
+    ) -> Result<Status, ParseError> {
+        let mut steps = meter.steps_per_look();
+        let mut look_at = self.pos + BYTES_PER_LOOK;
+        loop {
+            match self.state {
+                State::Value => self.value(input, sink)?,
+                State::ArrayFirst => match self.next(input) {
+                    Next::Byte(b']') => self.close(sink, Container::Array)?,
+                    Next::Byte(_) | Next::End => self.state = State::Value,
+                    Next::Later => {}
+                },
+                State::ObjectFirst => match self.next(input) {
+                    Next::Byte(b'}') => self.close(sink, Container::Object)?,
+                    Next::Byte(_) | Next::End => self.state = State::Key,
+                    Next::Later => {}
+                },
+                State::Key => match self.next(input) {
+                    Next::Byte(b'"') => self.string(input, sink, true)?,
+                    Next::Byte(other) => return Err(self.unexpected(other, "a string key")),
+                    Next::End => return Err(self.unexpected_end(input, "a string key")),
+                    Next::Later => {}
+                },
+                State::Colon => match self.next(input) {
+                    Next::Byte(b':') => {
+                        self.pos += 1;
+                        self.state = State::Value;
                     }
-                    Some(Container::Array) => match self.peek() {
-                        Some(b',') => {
-                            self.pos += 1;
-                            continue 'value;
-                        }
-                        Some(b']') => {
-                            self.pos += 1;
-                            stack.pop();
-                            sink.end_array();
-                        }
-                        Some(other) => return Err(self.unexpected(other, "',' or ']'")),
-                        None => return Err(self.unexpected_end("',' or ']'")),
-                    },
-                    Some(Container::Object) => match self.peek() {
-                        Some(b',') => {
-                            self.pos += 1;
-                            self.skip_whitespace();
-                            self.key(sink)?;
-                            continue 'value;
-                        }
-                        Some(b'}') => {
-                            self.pos += 1;
-                            stack.pop();
-                            sink.end_object();
-                        }
-                        Some(other) => return Err(self.unexpected(other, "',' or '}'")),
-                        None => return Err(self.unexpected_end("',' or '}'")),
-                    },
+                    Next::Byte(other) => return Err(self.unexpected(other, "':'")),
+                    Next::End => return Err(self.unexpected_end(input, "':'")),
+                    Next::Later => {}
+                },
+                State::AfterValue => self.after_value(input, sink)?,
+                State::InString(scan) => self.continue_string(input, sink, scan)?,
+                State::Done => return Ok(Status::Done),
+            }
+            steps -= 1;
+            if steps == 0 || self.pos >= look_at || sink.wants_pause() {
+                if sink.wants_pause() || meter.expired() && !matches!(self.state, State::Done) {
+                    return Ok(Status::Paused);
                 }
+                steps = meter.steps_per_look();
+                look_at = self.pos + BYTES_PER_LOOK;
             }
         }
     }
 
-    fn open(&mut self, stack: &mut Vec<Container>, container: Container) -> Result<(), ParseError> {
-        if stack.len() >= self.limits.max_depth {
+    fn value<S: Sink>(&mut self, input: &[u8], sink: &mut S) -> Result<(), ParseError> {
+        let byte = match self.next(input) {
+            Next::Byte(byte) => byte,
+            Next::End => return Err(self.unexpected_end(input, "a value")),
+            Next::Later => return Ok(()),
+        };
+        let at = self.pos;
+        let event = match byte {
+            b'[' => {
+                self.open(Container::Array)?;
+                self.state = State::ArrayFirst;
+                sink.begin_array()
+            }
+            b'{' => {
+                self.open(Container::Object)?;
+                self.state = State::ObjectFirst;
+                sink.begin_object()
+            }
+            b'"' => return self.string(input, sink, false),
+            b'-' | b'0'..=b'9' => {
+                self.state = State::AfterValue;
+                return self.number(input, sink);
+            }
+            b't' => {
+                self.literal(input, b"true")?;
+                self.state = State::AfterValue;
+                sink.boolean(true)
+            }
+            b'f' => {
+                self.literal(input, b"false")?;
+                self.state = State::AfterValue;
+                sink.boolean(false)
+            }
+            b'n' => {
+                self.literal(input, b"null")?;
+                self.state = State::AfterValue;
+                sink.null()
+            }
+            other => return Err(self.unexpected(other, "a value")),
+        };
+        event.map_err(|kind| ParseError::new(kind, at))
+    }
+
+    /// After a complete value: closes its container, moves to the next member, or ends.
+    fn after_value<S: Sink>(&mut self, input: &[u8], sink: &mut S) -> Result<(), ParseError> {
+        let next = self.next(input);
+        let container = match self.stack.last() {
+            Some(&container) => container,
+            None => {
+                return match next {
+                    Next::End => {
+                        self.state = State::Done;
+                        Ok(())
+                    }
+                    Next::Byte(byte) => Err(ParseError::new(
+                        ErrorKind::TrailingData(describe_byte(byte)),
+                        self.pos,
+                    )),
+                    Next::Later => Ok(()),
+                };
+            }
+        };
+        let (close, expected) = match container {
+            Container::Array => (b']', "',' or ']'"),
+            Container::Object => (b'}', "',' or '}'"),
+        };
+        match next {
+            Next::Byte(b',') => {
+                self.pos += 1;
+                self.state = match container {
+                    Container::Array => State::Value,
+                    Container::Object => State::Key,
+                };
+                Ok(())
+            }
+            Next::Byte(byte) if byte == close => self.close(sink, container),
+            Next::Byte(other) => Err(self.unexpected(other, expected)),
+            Next::End => Err(self.unexpected_end(input, expected)),
+            Next::Later => Ok(()),
+        }
+    }
+
+    fn open(&mut self, container: Container) -> Result<(), ParseError> {
+        if self.stack.len() >= self.limits.max_depth {
             return Err(ParseError::new(
                 ErrorKind::TooDeep(self.limits.max_depth),
                 self.pos,
             ));
         }
-        stack.push(container);
+        self.stack.push(container);
         self.pos += 1;
         Ok(())
     }
 
-    /// Reads `"key" :` and leaves the position at the value.
-    fn key<S: Sink>(&mut self, sink: &mut S) -> Result<(), ParseError> {
-        let start = self.pos;
-        match self.peek() {
-            Some(b'"') => {}
-            Some(other) => return Err(self.unexpected(other, "a string key")),
-            None => return Err(self.unexpected_end("a string key")),
+    /// Consumes the closing bracket at the position.
+    fn close<S: Sink>(&mut self, sink: &mut S, container: Container) -> Result<(), ParseError> {
+        let at = self.pos;
+        self.pos += 1;
+        self.stack.pop();
+        self.state = State::AfterValue;
+        match container {
+            Container::Array => sink.end_array(),
+            Container::Object => sink.end_object(),
         }
-        let scanned = self.scan_string()?;
-        sink.key(self.str_of(&scanned))
-            .map_err(|kind| ParseError::new(kind, start))?;
-        self.skip_whitespace();
-        match self.peek() {
-            Some(b':') => {
-                self.pos += 1;
-                Ok(())
+        .map_err(|kind| ParseError::new(kind, at))
+    }
+
+    /// Skips whitespace, a bounded amount of it, and says what follows.
+    #[inline]
+    fn next(&mut self, input: &[u8]) -> Next {
+        let limit = input.len().min(self.pos + CHUNK);
+        while self.pos < limit {
+            match input[self.pos] {
+                b' ' | b'\n' | b'\r' | b'\t' => self.pos += 1,
+                byte => return Next::Byte(byte),
             }
-            Some(other) => Err(self.unexpected(other, "':'")),
-            None => Err(self.unexpected_end("':'")),
         }
-    }
-
-    fn str_of(&self, scanned: &Scanned) -> Str<'_> {
-        match *scanned {
-            // SAFETY: scan_string validated these bytes as UTF-8.
-            Scanned::Raw(start, end) => Str {
-                text: unsafe { std::str::from_utf8_unchecked(&self.input[start..end]) },
-                start,
-                end,
-                escaped: false,
-            },
-            // SAFETY: scan_string validated the raw bytes and only appends whole characters.
-            Scanned::Unescaped(start, end) => Str {
-                text: unsafe { std::str::from_utf8_unchecked(&self.scratch) },
-                start,
-                end,
-                escaped: true,
-            },
-        }
-    }
-
-    #[inline]
-    fn peek(&self) -> Option<u8> {
-        self.input.get(self.pos).copied()
-    }
-
-    #[inline]
-    fn skip_whitespace(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
-            self.pos += 1;
+        if self.pos == input.len() {
+            Next::End
+        } else {
+            Next::Later
         }
     }
 
@@ -266,62 +359,103 @@ impl<'i> Parser<'i> {
         )
     }
 
-    fn unexpected_end(&self, expected: &'static str) -> ParseError {
-        ParseError::new(ErrorKind::UnexpectedEnd(expected), self.input.len())
+    fn unexpected_end(&self, input: &[u8], expected: &'static str) -> ParseError {
+        ParseError::new(ErrorKind::UnexpectedEnd(expected), input.len())
     }
 
-    fn literal(&mut self, word: &'static [u8]) -> Result<(), ParseError> {
+    fn literal(&mut self, input: &[u8], word: &'static [u8]) -> Result<(), ParseError> {
         for &expected in word {
-            match self.peek() {
-                Some(byte) if byte == expected => self.pos += 1,
-                Some(byte) => return Err(self.unexpected(byte, "a value")),
-                None => return Err(self.unexpected_end("a value")),
+            match input.get(self.pos) {
+                Some(&byte) if byte == expected => self.pos += 1,
+                Some(&byte) => return Err(self.unexpected(byte, "a value")),
+                None => return Err(self.unexpected_end(input, "a value")),
             }
         }
         Ok(())
     }
 
-    /// Scans a string starting at its opening quote and leaves the position after the closing one.
-    fn scan_string(&mut self) -> Result<Scanned, ParseError> {
+    /// Reads the string whose opening quote is at the position.
+    fn string<S: Sink>(&mut self, input: &[u8], sink: &mut S, key: bool) -> Result<(), ParseError> {
         let start = self.pos + 1;
-        let mut i = skip_plain(self.input, start);
-        match self.input.get(i) {
-            Some(b'"') => {
-                validate_utf8(self.input, start, i)?;
-                self.pos = i + 1;
-                return Ok(Scanned::Raw(start, i));
-            }
-            Some(b'\\') => {}
-            Some(&byte) => return Err(control_character(byte, i)),
-            None => return Err(self.unexpected_end("'\"' to close the string")),
-        }
+        let scan = StringScan {
+            start,
+            at: start,
+            key,
+            escaped: false,
+            checked: start,
+        };
+        self.continue_string(input, sink, scan)
+    }
 
-        self.scratch.clear();
-        self.scratch.extend_from_slice(&self.input[start..i]);
+    /// Reads on in a string, at most `CHUNK` bytes of it; reports it once it is complete.
+    fn continue_string<S: Sink>(
+        &mut self,
+        input: &[u8],
+        sink: &mut S,
+        mut scan: StringScan,
+    ) -> Result<(), ParseError> {
+        let limit = input.len().min(scan.at + CHUNK);
+        let window = &input[..limit];
+        let mut i = scan.at;
         loop {
-            match self.input.get(i) {
+            if i >= limit && limit < input.len() {
+                check_utf8(input, &mut scan.checked, i, true)?;
+                scan.at = i;
+                self.pos = i;
+                self.state = State::InString(scan);
+                return Ok(());
+            }
+            match input.get(i) {
                 Some(b'"') => break,
-                Some(b'\\') => i = self.unescape(i)?,
+                Some(b'\\') => {
+                    if !scan.escaped {
+                        scan.escaped = true;
+                        self.scratch.clear();
+                        self.scratch.extend_from_slice(&input[scan.start..i]);
+                    }
+                    i = self.unescape(input, i)?;
+                }
                 Some(&byte) if byte < 0x20 => return Err(control_character(byte, i)),
                 Some(_) => {
-                    let end = skip_plain(self.input, i);
-                    self.scratch.extend_from_slice(&self.input[i..end]);
+                    let end = skip_plain(window, i);
+                    if scan.escaped {
+                        self.scratch.extend_from_slice(&input[i..end]);
+                    }
                     i = end;
                 }
-                None => return Err(self.unexpected_end("'\"' to close the string")),
+                None => return Err(self.unexpected_end(input, "'\"' to close the string")),
             }
         }
         // Escapes are ASCII, so the raw bytes are valid UTF-8 exactly when the content is.
-        validate_utf8(self.input, start, i)?;
+        check_utf8(input, &mut scan.checked, i, false)?;
         self.pos = i + 1;
-        Ok(Scanned::Unescaped(start, i))
+        let bytes = if scan.escaped {
+            &self.scratch[..]
+        } else {
+            &input[scan.start..i]
+        };
+        let value = Str {
+            // SAFETY: checked as UTF-8 above; the scratch text only gains whole characters.
+            text: unsafe { std::str::from_utf8_unchecked(bytes) },
+            start: scan.start,
+            end: i,
+            escaped: scan.escaped,
+        };
+        if scan.key {
+            self.state = State::Colon;
+            sink.key(value)
+        } else {
+            self.state = State::AfterValue;
+            sink.string(value)
+        }
+        .map_err(|kind| ParseError::new(kind, scan.start - 1))
     }
 
     /// Decodes the escape at `at` (a backslash) into `scratch`; returns the position after it.
-    fn unescape(&mut self, at: usize) -> Result<usize, ParseError> {
-        let byte = match self.input.get(at + 1) {
+    fn unescape(&mut self, input: &[u8], at: usize) -> Result<usize, ParseError> {
+        let byte = match input.get(at + 1) {
             Some(&byte) => byte,
-            None => return Err(self.unexpected_end("an escape sequence")),
+            None => return Err(self.unexpected_end(input, "an escape sequence")),
         };
         let decoded = match byte {
             b'"' => b'"',
@@ -332,15 +466,15 @@ impl<'i> Parser<'i> {
             b'n' => b'\n',
             b'r' => b'\r',
             b't' => b'\t',
-            b'u' => return self.unescape_unicode(at),
+            b'u' => return self.unescape_unicode(input, at),
             _ => return Err(ParseError::new(ErrorKind::InvalidEscape, at)),
         };
         self.scratch.push(decoded);
         Ok(at + 2)
     }
 
-    fn unescape_unicode(&mut self, at: usize) -> Result<usize, ParseError> {
-        let first = hex4(self.input, at + 2)
+    fn unescape_unicode(&mut self, input: &[u8], at: usize) -> Result<usize, ParseError> {
+        let first = hex4(input, at + 2)
             .ok_or_else(|| ParseError::new(ErrorKind::InvalidUnicodeEscape, at))?;
         if !(0xD800..=0xDFFF).contains(&first) {
             push_bmp(&mut self.scratch, first);
@@ -348,8 +482,8 @@ impl<'i> Parser<'i> {
         }
         let (code, next) = match first {
             0xD800..=0xDBFF => {
-                let low = if self.input.get(at + 6..at + 8) == Some(&b"\\u"[..]) {
-                    hex4(self.input, at + 8)
+                let low = if input.get(at + 6..at + 8) == Some(&b"\\u"[..]) {
+                    hex4(input, at + 8)
                 } else {
                     None
                 };
@@ -362,8 +496,7 @@ impl<'i> Parser<'i> {
                     _ => return Err(ParseError::new(ErrorKind::LoneSurrogate(first), at)),
                 }
             }
-            0xDC00..=0xDFFF => return Err(ParseError::new(ErrorKind::LoneSurrogate(first), at)),
-            _ => (u32::from(first), at + 6),
+            _ => return Err(ParseError::new(ErrorKind::LoneSurrogate(first), at)),
         };
         let character =
             char::from_u32(code).ok_or(ParseError::new(ErrorKind::InvalidUnicodeEscape, at))?;
@@ -373,9 +506,8 @@ impl<'i> Parser<'i> {
         Ok(next)
     }
 
-    fn number<S: Sink>(&mut self, sink: &mut S) -> Result<(), ParseError> {
+    fn number<S: Sink>(&mut self, input: &[u8], sink: &mut S) -> Result<(), ParseError> {
         let start = self.pos;
-        let input = self.input;
         let mut i = start;
         let negative = input[i] == b'-';
         if negative {
@@ -412,38 +544,32 @@ impl<'i> Parser<'i> {
         self.pos = i;
         // SAFETY: every byte in start..i is an ASCII sign, digit, dot or exponent marker.
         let raw = unsafe { std::str::from_utf8_unchecked(&input[start..i]) };
+        let at = |kind| ParseError::new(kind, start);
 
         if is_float {
-            let value: f64 = raw
-                .parse()
-                .map_err(|_| ParseError::new(ErrorKind::InvalidNumber, start))?;
+            let value: f64 = raw.parse().map_err(|_| at(ErrorKind::InvalidNumber))?;
             if !value.is_finite() {
-                return Err(ParseError::new(ErrorKind::NumberOutOfRange, start));
+                return Err(at(ErrorKind::NumberOutOfRange));
             }
-            sink.number(Number::Float(value), raw);
-            return Ok(());
+            return sink.number(Number::Float(value), raw).map_err(at);
         }
 
         let digit_count = int_end - int_start;
         if digit_count > self.limits.max_integer_digits {
-            return Err(ParseError::new(
-                ErrorKind::TooManyDigits(self.limits.max_integer_digits),
-                start,
-            ));
+            return Err(at(ErrorKind::TooManyDigits(self.limits.max_integer_digits)));
         }
-        if digit_count <= 18 {
+        let number = if digit_count <= 18 {
             let magnitude = input[int_start..int_end]
                 .iter()
                 .fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0'));
-            let value = if negative { -magnitude } else { magnitude };
-            sink.number(Number::Int(value), raw);
+            Number::Int(if negative { -magnitude } else { magnitude })
         } else if let Ok(value) = raw.parse::<i64>() {
-            sink.number(Number::Int(value), raw);
+            Number::Int(value)
         } else {
             let digits = &raw[int_start - start..];
-            sink.number(Number::BigInt { negative, digits }, raw);
-        }
-        Ok(())
+            Number::BigInt { negative, digits }
+        };
+        sink.number(number, raw).map_err(at)
     }
 }
 
@@ -451,14 +577,30 @@ fn control_character(byte: u8, at: usize) -> ParseError {
     ParseError::new(ErrorKind::ControlCharacter(describe_byte(byte)), at)
 }
 
-fn validate_utf8(input: &[u8], start: usize, end: usize) -> Result<(), ParseError> {
-    let bytes = &input[start..end];
+/// Checks that `input[*checked..end]` is UTF-8 and moves `checked` to `end`. With
+/// `partial`, a character cut off at `end` is left for the next check.
+fn check_utf8(
+    input: &[u8],
+    checked: &mut usize,
+    end: usize,
+    partial: bool,
+) -> Result<(), ParseError> {
+    let bytes = &input[*checked..end];
     if bytes.is_ascii() {
+        *checked = end;
         return Ok(());
     }
-    std::str::from_utf8(bytes)
-        .map(|_| ())
-        .map_err(|e| ParseError::new(ErrorKind::InvalidUtf8, start + e.valid_up_to()))
+    match std::str::from_utf8(bytes) {
+        Ok(_) => *checked = end,
+        Err(error) if partial && error.error_len().is_none() => *checked += error.valid_up_to(),
+        Err(error) => {
+            return Err(ParseError::new(
+                ErrorKind::InvalidUtf8,
+                *checked + error.valid_up_to(),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Returns the first position at or after `from` holding a quote, a backslash or a control

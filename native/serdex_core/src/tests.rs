@@ -4,8 +4,9 @@ use proptest::prelude::*;
 use serde_json::Value;
 
 use crate::error::{ErrorKind, ParseError};
-use crate::formatter::{self, Layout};
-use crate::parser::{self, Limits, Number, Sink, Str};
+use crate::formatter::{self, Formatter, Layout};
+use crate::parser::{self, Limits, Number, Parser, Sink, Status, Str};
+use crate::slice::Looks;
 use crate::writer;
 
 /// Builds a `serde_json::Value`, so that our parser can be compared with serde_json's.
@@ -16,18 +17,21 @@ struct ValueSink {
 }
 
 impl Sink for ValueSink {
-    fn begin_array(&mut self) {
+    fn begin_array(&mut self) -> Result<(), ErrorKind> {
         self.starts.push(self.values.len());
+        Ok(())
     }
-    fn end_array(&mut self) {
+    fn end_array(&mut self) -> Result<(), ErrorKind> {
         let start = self.starts.pop().unwrap();
         let members = self.values.split_off(start);
         self.values.push(Value::Array(members));
+        Ok(())
     }
-    fn begin_object(&mut self) {
+    fn begin_object(&mut self) -> Result<(), ErrorKind> {
         self.starts.push(self.values.len());
+        Ok(())
     }
-    fn end_object(&mut self) {
+    fn end_object(&mut self) -> Result<(), ErrorKind> {
         let start = self.starts.pop().unwrap();
         let members = self.values.split_off(start);
         let mut map = serde_json::Map::new();
@@ -35,15 +39,17 @@ impl Sink for ValueSink {
             map.insert(pair[0].as_str().unwrap().to_string(), pair[1].clone());
         }
         self.values.push(Value::Object(map));
+        Ok(())
     }
     fn key(&mut self, key: Str<'_>) -> Result<(), ErrorKind> {
         self.values.push(Value::String(key.text.to_string()));
         Ok(())
     }
-    fn string(&mut self, value: Str<'_>) {
+    fn string(&mut self, value: Str<'_>) -> Result<(), ErrorKind> {
         self.values.push(Value::String(value.text.to_string()));
+        Ok(())
     }
-    fn number(&mut self, value: Number<'_>, raw: &str) {
+    fn number(&mut self, value: Number<'_>, raw: &str) -> Result<(), ErrorKind> {
         self.values.push(match value {
             Number::Int(int) => Value::from(int),
             Number::Float(float) => Value::from(float),
@@ -53,12 +59,15 @@ impl Sink for ValueSink {
                 Err(_) => Value::String(raw.to_string()),
             },
         });
+        Ok(())
     }
-    fn boolean(&mut self, value: bool) {
+    fn boolean(&mut self, value: bool) -> Result<(), ErrorKind> {
         self.values.push(Value::Bool(value));
+        Ok(())
     }
-    fn null(&mut self) {
+    fn null(&mut self) -> Result<(), ErrorKind> {
         self.values.push(Value::Null);
+        Ok(())
     }
 }
 
@@ -66,6 +75,26 @@ fn parse_value(input: &str) -> Result<Value, ParseError> {
     let mut sink = ValueSink::default();
     parser::parse(input.as_bytes(), Limits::default(), &mut sink)?;
     Ok(sink.values.pop().unwrap())
+}
+
+/// Parses `input` stopping after every step, and counts the stops.
+fn parse_in_steps(input: &[u8]) -> (Result<Value, ParseError>, usize) {
+    let mut parser = Parser::new(Limits::default());
+    let mut sink = ValueSink::default();
+    let mut stops = 0;
+    loop {
+        match parser.resume(input, &mut sink, &mut Looks(0)) {
+            Ok(Status::Done) => return (Ok(sink.values.pop().unwrap()), stops),
+            Ok(Status::Paused) => stops += 1,
+            Err(error) => return (Err(error), stops),
+        }
+    }
+}
+
+fn format_in_steps(input: &[u8], layout: Layout, max_bytes: usize) -> Result<Vec<u8>, ParseError> {
+    let mut formatter = Formatter::new(Limits::default(), layout, max_bytes);
+    while formatter.resume(input, &mut Looks(0))? == Status::Paused {}
+    Ok(formatter.into_output())
 }
 
 fn parse_error(input: &[u8]) -> ParseError {
@@ -78,15 +107,25 @@ fn parse_error(input: &[u8]) -> ParseError {
 struct NumberSink(Vec<String>);
 
 impl Sink for NumberSink {
-    fn begin_array(&mut self) {}
-    fn end_array(&mut self) {}
-    fn begin_object(&mut self) {}
-    fn end_object(&mut self) {}
+    fn begin_array(&mut self) -> Result<(), ErrorKind> {
+        Ok(())
+    }
+    fn end_array(&mut self) -> Result<(), ErrorKind> {
+        Ok(())
+    }
+    fn begin_object(&mut self) -> Result<(), ErrorKind> {
+        Ok(())
+    }
+    fn end_object(&mut self) -> Result<(), ErrorKind> {
+        Ok(())
+    }
     fn key(&mut self, _: Str<'_>) -> Result<(), ErrorKind> {
         Ok(())
     }
-    fn string(&mut self, _: Str<'_>) {}
-    fn number(&mut self, value: Number<'_>, _: &str) {
+    fn string(&mut self, _: Str<'_>) -> Result<(), ErrorKind> {
+        Ok(())
+    }
+    fn number(&mut self, value: Number<'_>, _: &str) -> Result<(), ErrorKind> {
         self.0.push(match value {
             Number::Int(int) => format!("int {int}"),
             Number::BigInt { negative, digits } => {
@@ -94,9 +133,14 @@ impl Sink for NumberSink {
             }
             Number::Float(float) => format!("float {float:e}"),
         });
+        Ok(())
     }
-    fn boolean(&mut self, _: bool) {}
-    fn null(&mut self) {}
+    fn boolean(&mut self, _: bool) -> Result<(), ErrorKind> {
+        Ok(())
+    }
+    fn null(&mut self) -> Result<(), ErrorKind> {
+        Ok(())
+    }
 }
 
 fn numbers(input: &str) -> Vec<String> {
@@ -289,6 +333,81 @@ fn bounds_nesting_without_recursion() {
     assert!(parser::parse(very_deep.as_bytes(), limits, &mut NumberSink::default()).is_ok());
 }
 
+#[test]
+fn long_strings_are_read_in_bounded_steps() {
+    // Characters of every UTF-8 length, with escapes, straddling the 64 KiB step boundaries.
+    let text: String = "aé€😀\"\\\n".repeat(20_000);
+    let input = serde_json::to_string(&vec![text.clone(), text]).unwrap();
+    let (value, stops) = parse_in_steps(input.as_bytes());
+    assert_eq!(
+        value.unwrap(),
+        serde_json::from_str::<Value>(&input).unwrap()
+    );
+    assert!(stops >= input.len() / (64 * 1024), "{stops} stops");
+
+    // Without escapes, shifted so that a step ends inside a character.
+    for shift in 0..4 {
+        let text = format!("{}{}", "a".repeat(shift), "é€😀".repeat(20_000));
+        let (value, stops) = parse_in_steps(format!("\"{text}\"").as_bytes());
+        assert_eq!(value.unwrap(), Value::String(text));
+        assert!(stops >= 3);
+    }
+}
+
+#[test]
+fn errors_are_found_at_the_same_position_in_steps() {
+    let mut cases: Vec<Vec<u8>> = vec![
+        br#"{"a": 1,}"#.to_vec(),
+        b"[1 2]".to_vec(),
+        b"  ".to_vec(),
+        b"{} x".to_vec(),
+        br#"{"a" 1}"#.to_vec(),
+        br#"["\x"]"#.to_vec(),
+    ];
+    // Invalid UTF-8 and a control character far into a long string, and a truncated one.
+    for bad in [&b"\xC3("[..], b"\x01", b"\xE2\x82"] {
+        for offset in [65_534, 65_535, 65_536, 200_000] {
+            let mut input = b"[\"".to_vec();
+            input.extend(std::iter::repeat_n(b'a', offset));
+            input.extend_from_slice(bad);
+            input.extend_from_slice(b"\"]");
+            cases.push(input);
+        }
+    }
+    cases.push(format!("[\"{}", "a".repeat(300_000)).into_bytes());
+    cases.push(format!("[{}", " ".repeat(300_000)).into_bytes());
+    for input in cases {
+        assert_eq!(parse_in_steps(&input).0.unwrap_err(), parse_error(&input));
+    }
+}
+
+#[test]
+fn long_runs_of_whitespace_are_skipped_in_bounded_steps() {
+    let input = format!(
+        "{0}[{0}1{0},{0}{{{0}\"a\"{0}:{0}2{0}}}{0}]{0}",
+        " ".repeat(200_000)
+    );
+    let (value, stops) = parse_in_steps(input.as_bytes());
+    assert_eq!(value.unwrap(), serde_json::json!([1, {"a": 2}]));
+    assert!(stops >= 3 * 11, "{stops} stops");
+}
+
+#[test]
+fn output_past_its_limit_is_an_error() {
+    let input = format!("{}1{}", "[".repeat(1000), "]".repeat(1000));
+    let layout = Layout {
+        indent: Some("  ".to_string()),
+    };
+    let full = formatter::format(input.as_bytes(), Limits::default(), &layout).unwrap();
+    let limit = full.len() - 1;
+    let error = format_in_steps(input.as_bytes(), layout.clone(), limit).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::OutputTooLarge(limit));
+    assert_eq!(
+        format_in_steps(input.as_bytes(), layout, full.len()).unwrap(),
+        full
+    );
+}
+
 fn arbitrary_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
@@ -322,6 +441,31 @@ proptest! {
         let layout = Layout { indent: pretty.then(|| "  ".to_string()) };
         let formatted = formatter::format(text.as_bytes(), Limits::default(), &layout).unwrap();
         prop_assert_eq!(serde_json::from_slice::<Value>(&formatted).unwrap(), value);
+    }
+
+    #[test]
+    fn parsing_in_steps_gives_the_same_value(value in arbitrary_json(), pretty in any::<bool>()) {
+        let text = if pretty {
+            serde_json::to_string_pretty(&value).unwrap()
+        } else {
+            serde_json::to_string(&value).unwrap()
+        };
+        prop_assert_eq!(parse_in_steps(text.as_bytes()).0.unwrap(), value);
+    }
+
+    #[test]
+    fn formatting_in_steps_gives_the_same_text(value in arbitrary_json(), pretty in any::<bool>()) {
+        let text = serde_json::to_string(&value).unwrap();
+        let layout = Layout { indent: pretty.then(|| "\t".to_string()) };
+        let whole = formatter::format(text.as_bytes(), Limits::default(), &layout).unwrap();
+        prop_assert_eq!(format_in_steps(text.as_bytes(), layout, usize::MAX).unwrap(), whole);
+    }
+
+    #[test]
+    fn arbitrary_bytes_fail_alike_in_steps(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+        let mut sink = ValueSink::default();
+        let whole = parser::parse(&bytes, Limits::default(), &mut sink).map(|()| sink.values.pop().unwrap());
+        prop_assert_eq!(parse_in_steps(&bytes).0, whole);
     }
 
     #[test]

@@ -48,14 +48,25 @@ static ATTENTION_HTML: [bool; 256] = attention(Escape::HtmlSafe);
 
 /// Appends `text` as a quoted JSON string.
 pub fn write_string(out: &mut Vec<u8>, text: &str, escape: Escape) {
+    out.reserve(text.len() + 2);
+    out.push(b'"');
+    write_escaped(out, text, escape);
+    out.push(b'"');
+}
+
+/// The most bytes that escaping `length` bytes of text can write (`\u0001` for each).
+pub const fn escaped_length_bound(length: usize) -> usize {
+    length.saturating_mul(6)
+}
+
+/// Appends `text` escaped, without quotes: a string written in parts.
+pub fn write_escaped(out: &mut Vec<u8>, text: &str, escape: Escape) {
     let table = match escape {
         Escape::Json => &ATTENTION_JSON,
         Escape::UnicodeSafe => &ATTENTION_UNICODE,
         Escape::JavascriptSafe => &ATTENTION_JAVASCRIPT,
         Escape::HtmlSafe => &ATTENTION_HTML,
     };
-    out.reserve(text.len() + 2);
-    out.push(b'"');
     let bytes = text.as_bytes();
     let mut copied = 0;
     let mut i = 0;
@@ -93,7 +104,6 @@ pub fn write_string(out: &mut Vec<u8>, text: &str, escape: Escape) {
         copied = i;
     }
     out.extend_from_slice(&bytes[copied..]);
-    out.push(b'"');
 }
 
 fn write_ascii_escape(out: &mut Vec<u8>, byte: u8) {

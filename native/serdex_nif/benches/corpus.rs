@@ -65,36 +65,44 @@ struct CountSink {
 }
 
 impl Sink for CountSink {
-    fn begin_array(&mut self) {
+    fn begin_array(&mut self) -> Result<(), ErrorKind> {
         self.events += 1;
+        Ok(())
     }
-    fn end_array(&mut self) {
+    fn end_array(&mut self) -> Result<(), ErrorKind> {
         self.events += 1;
+        Ok(())
     }
-    fn begin_object(&mut self) {
+    fn begin_object(&mut self) -> Result<(), ErrorKind> {
         self.events += 1;
+        Ok(())
     }
-    fn end_object(&mut self) {
+    fn end_object(&mut self) -> Result<(), ErrorKind> {
         self.events += 1;
+        Ok(())
     }
     fn key(&mut self, key: Str<'_>) -> Result<(), ErrorKind> {
         self.bytes += key.text.len();
         Ok(())
     }
-    fn string(&mut self, value: Str<'_>) {
+    fn string(&mut self, value: Str<'_>) -> Result<(), ErrorKind> {
         self.bytes += value.text.len();
+        Ok(())
     }
-    fn number(&mut self, value: Number<'_>, _raw: &str) {
+    fn number(&mut self, value: Number<'_>, _raw: &str) -> Result<(), ErrorKind> {
         if let Number::Float(f) = value {
             self.bytes += f.is_sign_negative() as usize;
         }
         self.events += 1;
+        Ok(())
     }
-    fn boolean(&mut self, _value: bool) {
+    fn boolean(&mut self, _value: bool) -> Result<(), ErrorKind> {
         self.events += 1;
+        Ok(())
     }
-    fn null(&mut self) {
+    fn null(&mut self) -> Result<(), ErrorKind> {
         self.events += 1;
+        Ok(())
     }
 }
 
@@ -108,45 +116,53 @@ struct TreeSink {
 }
 
 impl Sink for TreeSink {
-    fn begin_array(&mut self) {
+    fn begin_array(&mut self) -> Result<(), ErrorKind> {
         self.starts.push((self.values.len(), self.keys.len()));
+        Ok(())
     }
-    fn end_array(&mut self) {
+    fn end_array(&mut self) -> Result<(), ErrorKind> {
         let (start, _) = self.starts.pop().unwrap_or_default();
         let members = self.values.split_off(start);
         self.values.push(Value::Array(members));
+        Ok(())
     }
-    fn begin_object(&mut self) {
+    fn begin_object(&mut self) -> Result<(), ErrorKind> {
         self.starts.push((self.values.len(), self.keys.len()));
+        Ok(())
     }
-    fn end_object(&mut self) {
+    fn end_object(&mut self) -> Result<(), ErrorKind> {
         let (start, key_start) = self.starts.pop().unwrap_or_default();
         let mut map = Map::new();
         for (key, value) in self.keys.drain(key_start..).zip(self.values.drain(start..)) {
             map.insert(key, value);
         }
         self.values.push(Value::Object(map));
+        Ok(())
     }
     fn key(&mut self, key: Str<'_>) -> Result<(), ErrorKind> {
         self.keys.push(key.text.to_string());
         Ok(())
     }
-    fn string(&mut self, value: Str<'_>) {
+    fn string(&mut self, value: Str<'_>) -> Result<(), ErrorKind> {
         self.values.push(Value::String(value.text.to_string()));
+        Ok(())
     }
-    fn number(&mut self, value: Number<'_>, raw: &str) {
+    fn number(&mut self, value: Number<'_>, raw: &str) -> Result<(), ErrorKind> {
         let number = match value {
             Number::Int(i) => Value::from(i),
             Number::Float(f) => Value::from(f),
             Number::BigInt { .. } => Value::String(raw.to_string()),
         };
         self.values.push(number);
+        Ok(())
     }
-    fn boolean(&mut self, value: bool) {
+    fn boolean(&mut self, value: bool) -> Result<(), ErrorKind> {
         self.values.push(Value::Bool(value));
+        Ok(())
     }
-    fn null(&mut self) {
+    fn null(&mut self) -> Result<(), ErrorKind> {
         self.values.push(Value::Null);
+        Ok(())
     }
 }
 

@@ -1,88 +1,105 @@
 //! Encodes BEAM terms as JSON by walking them with an explicit stack and writing into one
 //! growing buffer.
 //!
-//! Structs (other than plain maps) and atoms the NIF API cannot name are left as "holes":
-//! the output is then split into pieces around them, and the Elixir side fills each hole
-//! through the `Serdex.Encoder` protocol.
+//! Some terms are left as "holes" for the Elixir side: structs (through the
+//! `Serdex.Encoder` protocol), atoms the NIF API cannot name, and integers too large to
+//! print quickly (printed on a dirty scheduler). The output is then split into pieces around
+//! them.
 //!
-//! On a normal scheduler the walk stops once its work passes a budget and returns a
-//! [`Checkpoint`]: the text so far and, for each open container, how many members it has
-//! consumed. A dirty scheduler then walks back down to that point and carries on, so no
-//! encoding is done twice. Positions are counts rather than saved terms because the process
-//! runs (and may be garbage collected) between the two calls; a map is immutable, so it
-//! yields its entries in the same order both times.
+//! The walk runs in slices. When its [`Meter`] says the slice is over, it stops between two
+//! bounded steps and hands back what it needs to carry on: the text so far and, for each
+//! open container, its place, in a [`Job`] resource, and the terms it still has to walk, as
+//! terms. Terms cannot be kept in the resource because the process may be garbage collected
+//! between two slices, which moves them; the VM updates the ones it is handed.
 
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashSet;
 use std::sync::Mutex;
 
-use rustler::{Binary, MapIterator, Resource, Term, TermType};
+use rustler::{Binary, Encoder as _, Env, ListIterator, MapIterator, Resource, Term, TermType};
 
 use serdex_core::bignum;
+use serdex_core::slice::Meter;
 use serdex_core::writer::{self, Escape};
 
 rustler::atoms! {
     __struct__,
 }
 
-/// Bignums whose external form is longer than this (about 2,400 digits) are printed on a
-/// dirty scheduler only.
+/// Integers whose external form is longer than this (about 2,400 digits) are printed on a
+/// dirty scheduler: the conversion takes quadratic time.
 const LARGE_BIGNUM_BYTES: usize = 1024;
+
+/// Strings longer than this are written in parts of this size, one per step.
+const TEXT_PART: usize = 16 * 1024;
+
+/// Maps with more entries than this are listed by the Elixir side (`:maps.to_list/1`, which
+/// yields) before they are walked, so that a slice that ends inside one hands back its
+/// remaining entries without copying them all in one step.
+const LARGE_MAP: usize = 4096;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
     pub escape: Escape,
     /// Reject maps whose keys collide once turned into strings.
     pub strict_keys: bool,
-    /// Pause once this much work is done (see [`STEP_WORK`]), so that a long job can move
-    /// to a dirty scheduler.
-    pub budget: Option<usize>,
 }
 
-/// The budget counts work in units of about one output byte of plain text: every step (a
-/// value or a closing bracket) costs `STEP_WORK` on top of the bytes it writes, a map entry
-/// `KEY_WORK` more for its key, and opening a map `MAP_WORK` more. The weights come from
-/// timing the walk over many kinds of content (`bench/encode_budget.exs`), so that a budget
-/// holds a normal scheduler for about as long whatever the term holds.
-pub const STEP_WORK: usize = 32;
-pub const KEY_WORK: usize = 32;
-pub const MAP_WORK: usize = 64;
-
-/// Where a paused encode stopped. It is handed to Elixir as a resource and taken (once) by
-/// the dirty scheduler that finishes the job.
-pub struct Checkpoint(Mutex<Option<Progress>>);
+/// An encode that stopped at the end of a slice, kept as a resource until the next one.
+pub struct Job(Mutex<Option<Progress>>);
 
 #[rustler::resource_impl]
-impl Resource for Checkpoint {}
+impl Resource for Job {}
 
-struct Progress {
-    /// The text written since the last hole.
-    out: Vec<u8>,
-    /// For each open container, outermost first, how many members it has consumed; the last
-    /// one consumed by every container but the innermost is the next container down. Empty
-    /// when the root itself has not been started.
-    path: Vec<usize>,
-}
-
-impl Checkpoint {
-    fn take(&self) -> Option<Progress> {
+impl Job {
+    /// The progress, which can be taken once.
+    pub fn take(&self) -> Option<Progress> {
         self.0.lock().ok()?.take()
     }
+}
+
+impl Progress {
+    pub fn options(&self) -> Options {
+        self.options
+    }
+}
+
+pub struct Progress {
+    options: Options,
+    /// The text written since the last hole.
+    out: Vec<u8>,
+    /// Each open frame's state, outermost first; their terms travel separately.
+    frames: Vec<FrameState>,
+}
+
+enum FrameState {
+    List {
+        consumed: usize,
+    },
+    Map {
+        consumed: usize,
+        seen: Option<HashSet<String>>,
+    },
+    Text {
+        at: usize,
+        key: bool,
+    },
 }
 
 /// The result of an encode that did not fail.
 pub enum Outcome<'a> {
     Done(Vec<Piece<'a>>),
-    /// Over budget: the pieces before the last hole, and where to carry on from.
-    Paused(Vec<Piece<'a>>, Checkpoint),
+    /// The slice ended: the job, the terms it needs (see [`Encoder::suspend`]), and a map
+    /// whose entries Elixir must list before the next slice.
+    Paused(Job, Term<'a>, Option<Term<'a>>),
 }
 
 /// A part of the output.
 pub enum Piece<'a> {
     Json(Output),
     /// A term that goes into the output as it is: a hole for the Elixir side to fill, or a
-    /// piece written before a pause.
+    /// piece written in an earlier slice.
     Term(Term<'a>),
 }
 
@@ -93,9 +110,9 @@ pub enum Failure<'a> {
     ImproperList(Term<'a>),
     InvalidKey(Term<'a>),
     DuplicateKey(String),
-    /// The checkpoint passed in was already used.
-    SpentCheckpoint,
-    OverBudget,
+    OutOfMemory,
+    /// What was passed to carry on from is not a job in progress.
+    BadJob,
 }
 
 enum Frame<'a> {
@@ -103,19 +120,21 @@ enum Frame<'a> {
         rest: Term<'a>,
         consumed: usize,
     },
+    /// A map's entries come from the innermost of `Encoder::iterators`, or, when `pairs` is
+    /// a list, from it: the entries left when an earlier slice ended, as `{key, value}`.
     Map {
+        pairs: Option<Term<'a>>,
         consumed: usize,
         /// The keys written so far, under `maps: :strict`.
         seen: Option<HashSet<String>>,
     },
-}
-
-impl Frame<'_> {
-    fn consumed(&mut self) -> &mut usize {
-        match self {
-            Frame::List { consumed, .. } | Frame::Map { consumed, .. } => consumed,
-        }
-    }
+    /// A long string written part by part: what is written so far, and, for a key, the
+    /// value that follows it.
+    Text {
+        text: Term<'a>,
+        at: usize,
+        value: Option<Term<'a>>,
+    },
 }
 
 enum Step<'a> {
@@ -123,65 +142,66 @@ enum Step<'a> {
     Close(u8),
 }
 
-/// Encodes `root`, or finishes the encode of `root` that paused at `resume` (with `pieces`
-/// already written before it).
-pub fn encode<'a>(
+/// Encodes `root` until it is finished or `meter` ends the slice. `resume` carries on the
+/// encode of the same `root` from the job and the terms an earlier slice returned, and the
+/// entries of the map it asked Elixir to list, if it did.
+pub fn encode<'a, M: Meter>(
+    env: Env<'a>,
     root: Term<'a>,
     options: Options,
-    resume: Option<(Vec<Piece<'a>>, &Checkpoint)>,
+    resume: Option<(Progress, Term<'a>, Option<Term<'a>>)>,
+    meter: &mut M,
 ) -> Result<Outcome<'a>, Failure<'a>> {
     let mut encoder = Encoder {
+        env,
         options,
         out: Vec::new(),
+        earlier: None,
         pieces: Vec::new(),
         stack: Vec::new(),
+        outer_states: Vec::new(),
+        outer_terms: Term::list_new_empty(env),
         iterators: Vec::new(),
-        work: 0,
+        to_list: None,
+        cost: 0,
     };
-    let path = match resume {
+    match resume {
         None => {
             encoder.out = spare_buffer();
-            Vec::new()
+            encoder.value(root)?;
         }
-        Some((pieces, checkpoint)) => {
-            let progress = checkpoint.take().ok_or(Failure::SpentCheckpoint)?;
-            encoder.pieces = pieces;
-            encoder.out = progress.out;
-            progress.path
+        Some((progress, terms, entries)) => encoder.restore(progress, terms, entries)?,
+    }
+    let mut steps = meter.steps_per_look();
+    while encoder.surface()? {
+        if encoder.to_list.is_some() {
+            return Ok(encoder.suspend());
         }
-    };
-    let started = if path.is_empty() {
-        encoder.value(root)
-    } else {
-        encoder.reopen(root, &path)
-    };
-    let mut mark = 0;
-    // A scalar or a struct at the root is finished once written. A pause needs an open
-    // container: resuming with none would write the root again.
-    let mut result = started.map(|()| encoder.stack.is_empty());
-    while let Ok(false) = result {
-        mark = encoder.out.len();
-        result = encoder.step();
-        // After a hole the text written since `mark` is in `pieces`; not counting it is fine.
-        encoder.work += STEP_WORK + encoder.out.len().saturating_sub(mark);
-        if matches!(result, Ok(false)) && options.budget.is_some_and(|budget| encoder.work > budget)
-        {
-            return Ok(encoder.pause(None));
+        let before = encoder.out.len();
+        encoder.step()?;
+        let written = encoder.out.len().saturating_sub(before);
+        let cost = 1 + written / 1024 + std::mem::take(&mut encoder.cost);
+        steps = steps.saturating_sub(u32::try_from(cost).unwrap_or(u32::MAX));
+        if steps == 0 {
+            if meter.expired() && encoder.surface()? {
+                return Ok(encoder.suspend());
+            }
+            steps = meter.steps_per_look();
         }
     }
-    match result {
-        Ok(_finished) => {
-            encoder.flush();
-            Ok(Outcome::Done(std::mem::take(&mut encoder.pieces)))
-        }
-        Err(Failure::OverBudget) => Ok(encoder.pause(Some(mark))),
-        Err(failure) => Err(failure),
-    }
+    Ok(Outcome::Done(encoder.finish()))
 }
 
 /// JSON text written by the encoder. Dropping it hands its storage back for the next encode
 /// on the same thread, which saves growing a buffer (and faulting in fresh pages) per call.
 pub struct Output(Vec<u8>);
+
+impl Output {
+    /// Takes the text as a vector, which is then not recycled.
+    pub fn take(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.0)
+    }
+}
 
 impl std::ops::Deref for Output {
     type Target = [u8];
@@ -198,7 +218,7 @@ impl Drop for Output {
 }
 
 /// Buffers up to this capacity are kept for reuse, one per scheduler thread.
-const SPARE_CAPACITY_LIMIT: usize = 1 << 20;
+pub const SPARE_CAPACITY_LIMIT: usize = 1 << 20;
 
 thread_local! {
     static SPARE: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
@@ -206,7 +226,7 @@ thread_local! {
 
 fn spare_buffer() -> Vec<u8> {
     let mut buffer = SPARE.try_with(Cell::take).unwrap_or_default();
-    buffer.reserve(256);
+    let _ = buffer.try_reserve(256);
     buffer
 }
 
@@ -226,98 +246,47 @@ fn recycle(mut buffer: Vec<u8>) {
 }
 
 struct Encoder<'a> {
+    env: Env<'a>,
     options: Options,
     out: Vec<u8>,
+    /// The pieces of earlier slices, the newest first.
+    earlier: Option<Term<'a>>,
     pieces: Vec<Piece<'a>>,
+    /// The open frames this slice has worked on, innermost last.
     stack: Vec<Frame<'a>>,
-    /// The iterators of the open maps, innermost last. They are large, so they live apart
-    /// from `stack` (no box per map, and no copying them as frames come and go).
+    /// The open frames around those, as an earlier slice left them: their states, outermost
+    /// first, and their terms, innermost first. They are taken up one at a time as the ones
+    /// inside them close, so that a slice's cost does not grow with the depth of the term.
+    outer_states: Vec<FrameState>,
+    outer_terms: Term<'a>,
+    /// The iterators of the open maps that have one, innermost last. They are large, so they
+    /// live apart from `stack` (no box per map, and no copying them as frames come and go).
     iterators: Vec<MapIterator<'a>>,
-    /// Work done so far, for the budget.
-    work: usize,
+    /// A large map just opened, whose entries Elixir must list.
+    to_list: Option<Term<'a>>,
+    /// Work of the current step beyond what its output shows, in steps.
+    cost: usize,
 }
 
 impl<'a> Encoder<'a> {
-    /// Takes one step: writes the next member of the innermost open container, or closes it.
-    /// Returns whether the root is finished (its last bracket closed).
-    fn step(&mut self) -> Result<bool, Failure<'a>> {
+    /// Writes the next member of the innermost open frame, or closes it.
+    fn step(&mut self) -> Result<(), Failure<'a>> {
         match self.next_step()? {
-            None => Ok(true),
-            Some(Step::Value(term)) => self.value(term).map(|()| false),
+            None => Ok(()),
+            Some(Step::Value(term)) => self.value(term),
             Some(Step::Close(bracket)) => {
+                room(&mut self.out, 1)?;
                 self.out.push(bracket);
-                if let Some(Frame::Map { .. }) = self.stack.pop() {
+                if let Some(Frame::Map { pairs: None, .. }) = self.stack.pop() {
                     self.iterators.pop();
                 }
-                Ok(self.stack.is_empty())
+                Ok(())
             }
         }
     }
 
-    /// Stops here. `mark` is the output length before a step that gave up half-way: that
-    /// step is undone, so the dirty scheduler does it again whole.
-    fn pause(&mut self, mark: Option<usize>) -> Outcome<'a> {
-        if let Some(mark) = mark {
-            self.out.truncate(mark);
-            if let Some(frame) = self.stack.last_mut() {
-                *frame.consumed() -= 1;
-            }
-        }
-        let path = self
-            .stack
-            .iter_mut()
-            .map(|frame| *frame.consumed())
-            .collect();
-        let out = std::mem::take(&mut self.out);
-        let progress = Progress { out, path };
-        Outcome::Paused(
-            std::mem::take(&mut self.pieces),
-            Checkpoint(Mutex::new(Some(progress))),
-        )
-    }
-
-    /// Opens the containers on `path` again, each advanced past the members it had consumed.
-    fn reopen(&mut self, root: Term<'a>, path: &[usize]) -> Result<(), Failure<'a>> {
-        let mut term = root;
-        for &consumed in path {
-            let mut last = None;
-            match term.get_type() {
-                TermType::List => {
-                    let mut rest = term;
-                    for _ in 0..consumed {
-                        let (head, tail) = rest
-                            .list_get_cell()
-                            .map_err(|_| Failure::ImproperList(rest))?;
-                        last = Some(head);
-                        rest = tail;
-                    }
-                    self.stack.push(Frame::List { rest, consumed });
-                }
-                TermType::Map => {
-                    let mut entries = MapIterator::new(term).ok_or(Failure::Unsupported(term))?;
-                    let mut seen = self.options.strict_keys.then(HashSet::new);
-                    for _ in 0..consumed {
-                        let (key, value) = entries.next().ok_or(Failure::Unsupported(term))?;
-                        if let Some(seen) = seen.as_mut() {
-                            seen.insert(key_text(key)?.into_owned());
-                        }
-                        last = Some(value);
-                    }
-                    self.iterators.push(entries);
-                    self.stack.push(Frame::Map { consumed, seen });
-                }
-                _ => return Err(Failure::Unsupported(term)),
-            }
-            // Below the innermost container `last` is unused.
-            if let Some(next) = last {
-                term = next;
-            }
-        }
-        Ok(())
-    }
-
-    /// Advances the innermost open container: writes the separator (and key) of its next
-    /// member and returns the member, or says that the container is finished.
+    /// Advances the innermost open frame: writes the separator (and key) of its next member
+    /// and returns the member, or says that the frame is finished.
     fn next_step(&mut self) -> Result<Option<Step<'a>>, Failure<'a>> {
         let Some(frame) = self.stack.last_mut() else {
             return Ok(None);
@@ -326,6 +295,7 @@ impl<'a> Encoder<'a> {
             Frame::List { rest, consumed } => match rest.list_get_cell() {
                 Ok((head, tail)) => {
                     if *consumed > 0 {
+                        room(&mut self.out, 1)?;
                         self.out.push(b',');
                     }
                     *consumed += 1;
@@ -335,56 +305,148 @@ impl<'a> Encoder<'a> {
                 Err(_) if rest.is_empty_list() => Ok(Some(Step::Close(b']'))),
                 Err(_) => Err(Failure::ImproperList(*rest)),
             },
-            Frame::Map { consumed, seen } => {
-                match self.iterators.last_mut().and_then(Iterator::next) {
-                    Some((key, value)) => {
-                        if *consumed > 0 {
-                            self.out.push(b',');
-                        }
-                        *consumed += 1;
-                        self.work += KEY_WORK;
-                        let text = key_text(key)?;
-                        reserve(self.options.budget, self.work, text.len())?;
-                        if seen
-                            .as_mut()
-                            .is_some_and(|seen| !seen.insert(text.to_string()))
-                        {
-                            return Err(Failure::DuplicateKey(text.into_owned()));
-                        }
-                        writer::write_string(&mut self.out, &text, self.options.escape);
-                        self.out.push(b':');
+            Frame::Map {
+                pairs, consumed, ..
+            } => {
+                let entry = match pairs {
+                    None => self.iterators.last_mut().and_then(Iterator::next),
+                    Some(list) => next_pair(list),
+                };
+                let Some((key, value)) = entry else {
+                    return Ok(Some(Step::Close(b'}')));
+                };
+                let first = *consumed == 0;
+                *consumed += 1;
+                self.key(key, value, first)
+            }
+            Frame::Text { text, at, value } => {
+                let (text, value) = (*text, *value);
+                let binary = Binary::from_term(text).map_err(|_| Failure::Unsupported(text))?;
+                let bytes = binary.as_slice();
+                // Parts end before a character's first byte, so each is checked on its own.
+                let mut end = (*at + TEXT_PART).min(bytes.len());
+                while end < bytes.len() && end > *at && bytes[end] & 0xC0 == 0x80 {
+                    end -= 1;
+                }
+                let part = utf8(&bytes[*at..end]).ok_or(Failure::InvalidUtf8(text))?;
+                *at = end;
+                room(&mut self.out, writer::escaped_length_bound(part.len()) + 2)?;
+                writer::write_escaped(&mut self.out, part, self.options.escape);
+                if end < bytes.len() {
+                    return Ok(None);
+                }
+                self.stack.pop();
+                match value {
+                    None => {
+                        self.out.push(b'"');
+                        Ok(None)
+                    }
+                    Some(value) => {
+                        self.out.extend_from_slice(b"\":");
                         Ok(Some(Step::Value(value)))
                     }
-                    None => Ok(Some(Step::Close(b'}'))),
                 }
             }
         }
     }
 
+    /// Writes the key of a map member and returns its value as the next step.
+    fn key(
+        &mut self,
+        key: Term<'a>,
+        value: Term<'a>,
+        first: bool,
+    ) -> Result<Option<Step<'a>>, Failure<'a>> {
+        let separator = usize::from(!first);
+        if key.get_type() == TermType::Integer && key.decode::<i64>().is_err() {
+            let external = key.to_binary();
+            if external.len() > LARGE_BIGNUM_BYTES {
+                // Printed on a dirty scheduler, between the quotes written here. Under
+                // `maps: :strict` it is not compared with the other keys: only a string or
+                // atom key with the same thousands of digits could collide with it.
+                room(&mut self.out, separator + 1)?;
+                self.out.extend_from_slice(&b",\""[1 - separator..]);
+                self.hole(key);
+                room(&mut self.out, 2)?;
+                self.out.extend_from_slice(b"\":");
+                return Ok(Some(Step::Value(value)));
+            }
+        }
+        let text = key_text(key)?;
+        self.remember_key(&text)?;
+        if text.len() > TEXT_PART {
+            room(&mut self.out, separator + 1)?;
+            self.out.extend_from_slice(&b",\""[1 - separator..]);
+            self.stack.push(Frame::Text {
+                text: key_binary(self.env, key, &text),
+                at: 0,
+                value: Some(value),
+            });
+            return Ok(None);
+        }
+        room(
+            &mut self.out,
+            separator + writer::escaped_length_bound(text.len()) + 3,
+        )?;
+        if !first {
+            self.out.push(b',');
+        }
+        writer::write_string(&mut self.out, &text, self.options.escape);
+        self.out.push(b':');
+        Ok(Some(Step::Value(value)))
+    }
+
+    /// Under `maps: :strict`, records the key of the innermost map, failing if it was seen.
+    fn remember_key(&mut self, text: &str) -> Result<(), Failure<'a>> {
+        if let Some(Frame::Map {
+            seen: Some(seen), ..
+        }) = self.stack.last_mut()
+            && !seen.insert(text.to_string())
+        {
+            return Err(Failure::DuplicateKey(text.to_string()));
+        }
+        Ok(())
+    }
+
     fn value(&mut self, term: Term<'a>) -> Result<(), Failure<'a>> {
         match term.get_type() {
-            TermType::Atom => self.atom(term),
+            TermType::Atom => self.atom(term)?,
             TermType::Binary => {
                 // `Binary::from_term` reads a binary only; `decode_as_binary` would check for
                 // one first and also take iodata, a second call into the VM per string.
                 let binary = Binary::from_term(term).map_err(|_| Failure::Unsupported(term))?;
-                reserve(self.options.budget, self.work, binary.len())?;
-                let text = utf8(binary.as_slice()).ok_or(Failure::InvalidUtf8(term))?;
-                writer::write_string(&mut self.out, text, self.options.escape);
+                if binary.len() > TEXT_PART {
+                    room(&mut self.out, 1)?;
+                    self.out.push(b'"');
+                    self.stack.push(Frame::Text {
+                        text: term,
+                        at: 0,
+                        value: None,
+                    });
+                } else {
+                    let text = utf8(binary.as_slice()).ok_or(Failure::InvalidUtf8(term))?;
+                    room(&mut self.out, writer::escaped_length_bound(text.len()) + 2)?;
+                    writer::write_string(&mut self.out, text, self.options.escape);
+                }
             }
             TermType::Integer => self.integer(term)?,
             TermType::Float => {
                 let value: f64 = term.decode().map_err(|_| Failure::Unsupported(term))?;
+                room(&mut self.out, 32)?;
                 writer::write_f64(&mut self.out, value);
             }
             TermType::List => {
+                room(&mut self.out, 1)?;
                 self.out.push(b'[');
                 self.stack.push(Frame::List {
                     rest: term,
                     consumed: 0,
                 });
             }
-            TermType::Map if matches!(term.map_size(), Ok(0)) => self.out.extend_from_slice(b"{}"),
+            TermType::Map if matches!(term.map_size(), Ok(0)) => {
+                room(&mut self.out, 2)?;
+                self.out.extend_from_slice(b"{}");
+            }
             TermType::Map => self.open_map(term)?,
             _ => return Err(Failure::Unsupported(term)),
         }
@@ -395,55 +457,73 @@ impl<'a> Encoder<'a> {
     // frame slowed down the walk over every scalar.
     #[inline(never)]
     fn open_map(&mut self, term: Term<'a>) -> Result<(), Failure<'a>> {
-        self.work += MAP_WORK;
         if term.map_get(__struct__()).is_ok() {
             self.hole(term);
+            return Ok(());
+        }
+        room(&mut self.out, 1)?;
+        self.out.push(b'{');
+        let seen = self.options.strict_keys.then(HashSet::new);
+        if term.map_size().is_ok_and(|size| size > LARGE_MAP) {
+            self.to_list = Some(term);
+            self.stack.push(Frame::Map {
+                pairs: Some(term),
+                consumed: 0,
+                seen,
+            });
         } else {
             let entries = MapIterator::new(term).ok_or(Failure::Unsupported(term))?;
-            self.out.push(b'{');
             self.iterators.push(entries);
             self.stack.push(Frame::Map {
+                pairs: None,
                 consumed: 0,
-                seen: self.options.strict_keys.then(HashSet::new),
+                seen,
             });
         }
         Ok(())
     }
 
-    fn atom(&mut self, term: Term<'a>) {
+    fn atom(&mut self, term: Term<'a>) -> Result<(), Failure<'a>> {
         // The common atoms are recognized without reading their names.
         let raw = term.as_c_arg();
-        if raw == rustler::types::atom::nil().as_c_arg() {
-            return self.out.extend_from_slice(b"null");
+        let literal: &[u8] = if raw == rustler::types::atom::nil().as_c_arg() {
+            b"null"
         } else if raw == rustler::types::atom::true_().as_c_arg() {
-            return self.out.extend_from_slice(b"true");
+            b"true"
         } else if raw == rustler::types::atom::false_().as_c_arg() {
-            return self.out.extend_from_slice(b"false");
-        }
-        let name = term.atom_to_string().ok();
-        match name.as_deref() {
-            Some("nil") => self.out.extend_from_slice(b"null"),
-            Some("true") => self.out.extend_from_slice(b"true"),
-            Some("false") => self.out.extend_from_slice(b"false"),
-            Some(name) => writer::write_string(&mut self.out, name, self.options.escape),
-            None => self.hole(term),
-        }
+            b"false"
+        } else {
+            match term.atom_to_string() {
+                Ok(name) => {
+                    room(&mut self.out, writer::escaped_length_bound(name.len()) + 2)?;
+                    writer::write_string(&mut self.out, &name, self.options.escape);
+                }
+                Err(_) => self.hole(term),
+            }
+            return Ok(());
+        };
+        room(&mut self.out, 5)?;
+        self.out.extend_from_slice(literal);
+        Ok(())
     }
 
     fn integer(&mut self, term: Term<'a>) -> Result<(), Failure<'a>> {
+        room(&mut self.out, 24)?;
         if let Ok(value) = term.decode::<i64>() {
             writer::write_i64(&mut self.out, value);
         } else if let Ok(value) = term.decode::<u64>() {
             writer::write_u64(&mut self.out, value);
         } else {
             let external = term.to_binary();
-            // Printing a bignum takes quadratic time: a normal scheduler leaves large ones
-            // to a dirty one.
-            if self.options.budget.is_some() && external.len() > LARGE_BIGNUM_BYTES {
-                return Err(Failure::OverBudget);
+            if external.len() > LARGE_BIGNUM_BYTES {
+                self.hole(term);
+                return Ok(());
             }
+            // The conversion is quadratic: a bignum near the limit costs a few hundred steps.
+            self.cost += (external.len() / 64).pow(2);
             let text = bignum::external_to_decimal(external.as_slice())
                 .ok_or(Failure::Unsupported(term))?;
+            room(&mut self.out, text.len())?;
             self.out.extend_from_slice(text.as_bytes());
         }
         Ok(())
@@ -460,6 +540,134 @@ impl<'a> Encoder<'a> {
                 .push(Piece::Json(Output(std::mem::take(&mut self.out))));
         }
     }
+
+    /// The output of a finished encode: the pieces of earlier slices, then this slice's.
+    fn finish(&mut self) -> Vec<Piece<'a>> {
+        self.flush();
+        let mut pieces = std::mem::take(&mut self.pieces);
+        if let Some(earlier) = self.earlier {
+            let mut all: Vec<Piece<'a>> = list(earlier).map(Piece::Term).collect();
+            all.reverse();
+            all.append(&mut pieces);
+            pieces = all;
+        }
+        pieces
+    }
+
+    /// Ends the slice. The terms handed back are `{pieces, frames}`: the pieces written so
+    /// far (the newest first), and for each open frame, innermost first, the terms it still
+    /// has to walk: a list's rest, a map's entries left as `{key, value}` pairs (or the map
+    /// itself, when Elixir is to list it), or a string being written (with the value that
+    /// follows, for a key).
+    fn suspend(mut self) -> Outcome<'a> {
+        let env = self.env;
+        let mut earlier = self.earlier.unwrap_or_else(|| Term::list_new_empty(env));
+        for piece in std::mem::take(&mut self.pieces) {
+            let term = match piece {
+                Piece::Json(json) => binary(env, &json),
+                Piece::Term(term) => term,
+            };
+            earlier = earlier.list_prepend(term);
+        }
+        let mut iterators = std::mem::take(&mut self.iterators).into_iter();
+        let mut states = std::mem::take(&mut self.outer_states);
+        let mut terms = self.outer_terms;
+        for frame in std::mem::take(&mut self.stack) {
+            let (state, term) = match frame {
+                Frame::List { rest, consumed } => (FrameState::List { consumed }, rest),
+                Frame::Map {
+                    pairs,
+                    consumed,
+                    seen,
+                } => {
+                    // The entries left are copied once; from then on the map resumes in
+                    // constant time.
+                    let pairs = pairs.unwrap_or_else(|| {
+                        let left: Vec<(Term, Term)> =
+                            iterators.next().into_iter().flatten().collect();
+                        left.encode(env)
+                    });
+                    (FrameState::Map { consumed, seen }, pairs)
+                }
+                Frame::Text { text, at, value } => {
+                    let key = value.is_some();
+                    let term = (text, value.unwrap_or(text)).encode(env);
+                    (FrameState::Text { at, key }, term)
+                }
+            };
+            states.push(state);
+            terms = terms.list_prepend(term);
+        }
+        let progress = Progress {
+            options: self.options,
+            out: std::mem::take(&mut self.out),
+            frames: states,
+        };
+        let job = Job(Mutex::new(Some(progress)));
+        Outcome::Paused(job, (earlier, terms).encode(env), self.to_list.take())
+    }
+
+    /// Takes up an encode where [`Encoder::suspend`] left it; `entries` lists the innermost
+    /// map, when Elixir was asked to.
+    fn restore(
+        &mut self,
+        progress: Progress,
+        terms: Term<'a>,
+        entries: Option<Term<'a>>,
+    ) -> Result<(), Failure<'a>> {
+        let (earlier, frames): (Term<'a>, Term<'a>) =
+            terms.decode().map_err(|_| Failure::BadJob)?;
+        self.earlier = Some(earlier);
+        self.options = progress.options;
+        self.out = progress.out;
+        self.outer_states = progress.frames;
+        self.outer_terms = frames;
+        self.surface()?;
+        if let Some(entries) = entries {
+            match self.stack.last_mut() {
+                Some(Frame::Map { pairs, .. }) => *pairs = Some(entries),
+                _ => return Err(Failure::BadJob),
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes up the innermost outer frame when no other is open. Returns whether a frame is
+    /// open, that is, whether the encode has work left.
+    fn surface(&mut self) -> Result<bool, Failure<'a>> {
+        if !self.stack.is_empty() {
+            return Ok(true);
+        }
+        let Some(state) = self.outer_states.pop() else {
+            return Ok(false);
+        };
+        let (term, rest) = self
+            .outer_terms
+            .list_get_cell()
+            .map_err(|_| Failure::BadJob)?;
+        self.outer_terms = rest;
+        self.stack.push(match state {
+            FrameState::List { consumed } => Frame::List {
+                rest: term,
+                consumed,
+            },
+            FrameState::Map { consumed, seen } => Frame::Map {
+                pairs: Some(term),
+                consumed,
+                seen,
+            },
+            FrameState::Text { at, key } => {
+                let (text, value): (Term<'a>, Term<'a>) =
+                    term.decode().map_err(|_| Failure::BadJob)?;
+                Frame::Text {
+                    text,
+                    at,
+                    value: key.then_some(value),
+                }
+            }
+        });
+        Ok(true)
+    }
 }
 
 impl Drop for Encoder<'_> {
@@ -468,13 +676,28 @@ impl Drop for Encoder<'_> {
     }
 }
 
-/// On a normal scheduler, gives up before a single write of about `bytes` that would pass
-/// the budget, so that one huge string cannot hold the scheduler.
-fn reserve<'a>(budget: Option<usize>, work: usize, bytes: usize) -> Result<(), Failure<'a>> {
-    match budget {
-        Some(budget) if work.saturating_add(bytes) > budget => Err(Failure::OverBudget),
-        _ => Ok(()),
-    }
+/// Makes room for `bytes` more bytes of output, failing rather than aborting when memory runs
+/// out.
+#[inline]
+fn room<'a>(out: &mut Vec<u8>, bytes: usize) -> Result<(), Failure<'a>> {
+    out.try_reserve(bytes).map_err(|_| Failure::OutOfMemory)
+}
+
+/// Takes the next entry off a list of `{key, value}` pairs.
+fn next_pair<'a>(list: &mut Term<'a>) -> Option<(Term<'a>, Term<'a>)> {
+    let (pair, rest) = list.list_get_cell().ok()?;
+    *list = rest;
+    pair.decode().ok()
+}
+
+fn list(term: Term<'_>) -> impl Iterator<Item = Term<'_>> {
+    term.decode::<ListIterator>().into_iter().flatten()
+}
+
+pub fn binary<'a>(env: Env<'a>, bytes: &[u8]) -> Term<'a> {
+    let mut binary = rustler::NewBinary::new(env, bytes.len());
+    binary.as_mut_slice().copy_from_slice(bytes);
+    Binary::from(binary).to_term(env)
 }
 
 /// The bytes as text if they are UTF-8, with an inlined check for the common ASCII case.
@@ -503,7 +726,7 @@ fn key_text(key: Term<'_>) -> Result<Cow<'_, str>, Failure<'_>> {
             .map_err(|_| Failure::InvalidKey(key)),
         TermType::Integer => match key.decode::<i64>() {
             Ok(value) => Ok(Cow::Owned(value.to_string())),
-            Err(_) => big_integer_text(key)
+            Err(_) => bignum::external_to_decimal(key.to_binary().as_slice())
                 .map(Cow::Owned)
                 .ok_or(Failure::InvalidKey(key)),
         },
@@ -511,6 +734,11 @@ fn key_text(key: Term<'_>) -> Result<Cow<'_, str>, Failure<'_>> {
     }
 }
 
-fn big_integer_text(term: Term<'_>) -> Option<String> {
-    bignum::external_to_decimal(term.to_binary().as_slice())
+/// A long key as a binary, to be written part by part: the key itself when it is one.
+fn key_binary<'a>(env: Env<'a>, key: Term<'a>, text: &str) -> Term<'a> {
+    if key.get_type() == TermType::Binary {
+        key
+    } else {
+        binary(env, text.as_bytes())
+    }
 }

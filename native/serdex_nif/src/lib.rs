@@ -1,9 +1,10 @@
 //! The Serdex NIF: JSON decoding, encoding and formatting for the BEAM.
 //!
-//! Every entry point exists twice: once for a normal scheduler and once (`*_dirty`) for a
-//! dirty CPU scheduler. The Elixir side sends inputs over 64 KiB to the dirty variant, and an
-//! encode that outgrows its budget on a normal scheduler pauses with `{:dirty, resume}` and
-//! is finished there.
+//! Every call works on a normal scheduler for a slice of about a millisecond, reports the time
+//! it took (`enif_consume_timeslice`), and returns `{:cont, state}` if the work is not done;
+//! the Elixir side then calls the matching `*_continue` function. Only two things run on a
+//! dirty CPU scheduler, because no slice can bound them: printing an integer of thousands of
+//! digits, and a decode that allows such integers.
 
 mod encoder;
 mod term_sink;
@@ -11,20 +12,31 @@ mod term_sink;
 use std::sync::OnceLock;
 
 use rustler::types::tuple::make_tuple;
-use rustler::{Atom, Binary, Encoder, Env, NewBinary, NifResult, ResourceArc, Term};
+use rustler::{Atom, Binary, Encoder, Env, NifResult, Resource, ResourceArc, Term};
 
-use crate::encoder::{Checkpoint, Failure, Outcome, Piece};
-use crate::term_sink::{Keys, TermSink};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use crate::encoder::{Failure, Outcome, Piece};
+use crate::term_sink::{Join, Keys, TermSink};
+use serdex_core::bignum;
 use serdex_core::error::{ErrorKind, ParseError};
-use serdex_core::formatter;
-use serdex_core::parser::{self, Limits};
+use serdex_core::formatter::{Formatter, Layout};
+use serdex_core::parser::{Limits, Parser, Status};
+use serdex_core::slice::{Meter, TimeSlice, Unmetered};
 use serdex_core::writer::Escape;
 
 mod atoms {
     rustler::atoms! {
         ok,
         error,
-        dirty,
+        cont,
+        call,
+        append,
+        object,
+        to_list,
+        nil,
+        out_of_memory,
         strings,
         atoms,
         atoms_existing = "atoms!",
@@ -75,21 +87,53 @@ fn nif_info(env: Env) -> Term {
 
 type DecodeOptions = (Atom, usize, usize);
 
+/// A decode between two slices: the parser, and what object keys become. Its unfinished
+/// terms travel with it, as terms (see `TermSink::suspend`).
+struct DecodeJob(Mutex<Option<(Parser, Keys)>>);
+
+#[rustler::resource_impl]
+impl Resource for DecodeJob {}
+
 #[rustler::nif]
-fn decode<'a>(env: Env<'a>, input: Binary<'a>, options: DecodeOptions) -> Term<'a> {
-    run_decode(env, input, options)
+fn decode<'a>(env: Env<'a>, input: Binary<'a>, options: DecodeOptions) -> NifResult<Term<'a>> {
+    let (parser, keys) = decode_job(options);
+    in_slice(env, |slice| {
+        let sink = TermSink::new(env, input, keys, true);
+        decode_slice(env, input, parser, sink, slice)
+    })
 }
 
-#[rustler::nif(schedule = "DirtyCpu")]
-fn decode_dirty<'a>(env: Env<'a>, input: Binary<'a>, options: DecodeOptions) -> Term<'a> {
-    run_decode(env, input, options)
-}
-
-fn run_decode<'a>(
+/// Carries on a decode from the `state` of its last slice, and from the container Elixir
+/// built if that slice asked for one (`joined`, otherwise nil).
+#[rustler::nif]
+fn decode_continue<'a>(
     env: Env<'a>,
     input: Binary<'a>,
-    (keys, max_depth, max_integer_digits): DecodeOptions,
-) -> Term<'a> {
+    (job, suspended): (ResourceArc<DecodeJob>, Term<'a>),
+    joined: Term<'a>,
+) -> NifResult<Term<'a>> {
+    let (parser, keys) = take(&job.0)?;
+    in_slice(env, |slice| {
+        let mut sink = TermSink::new(env, input, keys, true);
+        sink.resume(suspended, given(joined))?;
+        decode_slice(env, input, parser, sink, slice)
+    })
+}
+
+/// The whole decode in one call, for integers of more digits than a normal scheduler can
+/// convert in a slice (`max_integer_digits` above its default).
+#[rustler::nif(schedule = "DirtyCpu")]
+fn decode_dirty<'a>(
+    env: Env<'a>,
+    input: Binary<'a>,
+    options: DecodeOptions,
+) -> NifResult<Term<'a>> {
+    let (parser, keys) = decode_job(options);
+    let sink = TermSink::new(env, input, keys, false);
+    decode_slice(env, input, parser, sink, &mut Unmetered)
+}
+
+fn decode_job((keys, max_depth, max_integer_digits): DecodeOptions) -> (Parser, Keys) {
     let keys = if keys == atoms::atoms() {
         Keys::Atoms
     } else if keys == atoms::atoms_existing() {
@@ -101,11 +145,50 @@ fn run_decode<'a>(
         max_depth,
         max_integer_digits,
     };
-    let mut sink = TermSink::new(env, input, keys);
-    match parser::parse(input.as_slice(), limits, &mut sink) {
-        Ok(()) => (atoms::ok(), sink.into_term()).encode(env),
+    (Parser::new(limits), keys)
+}
+
+/// Returns `{:ok, term}`, `{:error, {code, message, position}}`, `{:cont, state}` when the
+/// slice ended first, or `{:call, name, argument, state}` when Elixir must first build a
+/// container (`:append` its lists of members, or make an `:object` of its lists of pairs).
+fn decode_slice<'a>(
+    env: Env<'a>,
+    input: Binary<'a>,
+    mut parser: Parser,
+    mut sink: TermSink<'a>,
+    meter: &mut impl Meter,
+) -> NifResult<Term<'a>> {
+    let keys = sink.keys();
+    Ok(match parser.resume(input.as_slice(), &mut sink, meter) {
+        Ok(Status::Done) => (atoms::ok(), sink.into_term()).encode(env),
+        Ok(Status::Paused) => {
+            let join = sink.take_join();
+            let job = ResourceArc::new(DecodeJob(Mutex::new(Some((parser, keys)))));
+            let state = (job, sink.suspend()).encode(env);
+            match join {
+                None => (atoms::cont(), state).encode(env),
+                Some(Join::Array(parts)) => make_tuple(
+                    env,
+                    &[
+                        atoms::call().encode(env),
+                        atoms::append().encode(env),
+                        parts,
+                        state,
+                    ],
+                ),
+                Some(Join::Object(parts)) => make_tuple(
+                    env,
+                    &[
+                        atoms::call().encode(env),
+                        atoms::object().encode(env),
+                        parts,
+                        state,
+                    ],
+                ),
+            }
+        }
         Err(error) => parse_error(env, &error),
-    }
+    })
 }
 
 /// `{:error, {code, message, position}}`
@@ -119,66 +202,64 @@ fn parse_error<'a>(env: Env<'a>, error: &ParseError) -> Term<'a> {
     (atoms::error(), detail).encode(env)
 }
 
-type FormatOptions<'a> = (Option<String>, usize);
+/// The indent (nil to minify), the depth limit and the output limit in bytes.
+type FormatOptions = (Option<String>, usize, usize);
+
+struct FormatJob(Mutex<Option<Formatter>>);
+
+#[rustler::resource_impl]
+impl Resource for FormatJob {}
 
 #[rustler::nif]
-fn format<'a>(env: Env<'a>, input: Binary<'a>, options: FormatOptions<'a>) -> Term<'a> {
-    run_format(env, input, options)
-}
-
-#[rustler::nif(schedule = "DirtyCpu")]
-fn format_dirty<'a>(env: Env<'a>, input: Binary<'a>, options: FormatOptions<'a>) -> Term<'a> {
-    run_format(env, input, options)
-}
-
-fn run_format<'a>(
+fn format<'a>(
     env: Env<'a>,
     input: Binary<'a>,
-    (indent, max_depth): FormatOptions<'a>,
-) -> Term<'a> {
+    (indent, max_depth, max_bytes): FormatOptions,
+) -> NifResult<Term<'a>> {
     let limits = Limits {
         max_depth,
         max_integer_digits: usize::MAX,
     };
-    let layout = formatter::Layout { indent };
-    match formatter::format(input.as_slice(), limits, &layout) {
-        Ok(out) => (atoms::ok(), binary(env, &out)).encode(env),
-        Err(error) => parse_error(env, &error),
-    }
+    let formatter = Formatter::new(limits, Layout { indent }, max_bytes);
+    in_slice(env, |slice| format_slice(env, input, formatter, slice))
 }
-
-/// The escape mode, whether map keys are strict, and the budget of work (see
-/// `encoder::STEP_WORK`) after which `encode` pauses; `encode_dirty` ignores the budget.
-type EncodeOptions = (Atom, bool, usize);
-
-/// Where a paused encode carries on: the pieces written before its last hole, and the rest.
-type Resume<'a> = (Vec<Term<'a>>, ResourceArc<Checkpoint>);
 
 #[rustler::nif]
-fn encode<'a>(env: Env<'a>, term: Term<'a>, options: EncodeOptions) -> NifResult<Term<'a>> {
-    let budget = options.2;
-    run_encode(env, term, options, None, Some(budget))
-}
-
-#[rustler::nif(schedule = "DirtyCpu")]
-fn encode_dirty<'a>(
+fn format_continue<'a>(
     env: Env<'a>,
-    term: Term<'a>,
-    options: EncodeOptions,
-    resume: Option<Resume<'a>>,
+    input: Binary<'a>,
+    job: ResourceArc<FormatJob>,
+    _nothing: Term<'a>,
 ) -> NifResult<Term<'a>> {
-    run_encode(env, term, options, resume, None)
+    let formatter = take(&job.0)?;
+    in_slice(env, |slice| format_slice(env, input, formatter, slice))
 }
 
-/// Returns `{:ok, binary}`, `{:ok, pieces}` when some terms need the `Serdex.Encoder`
-/// protocol, `{:dirty, resume}` when over budget, or `{:error, {code, term}}`. Raises
-/// `ArgumentError` if `resume` was used before.
-fn run_encode<'a>(
+/// Returns `{:ok, binary}`, `{:error, {code, message, position}}` or `{:cont, job}`.
+fn format_slice<'a>(
+    env: Env<'a>,
+    input: Binary<'a>,
+    mut formatter: Formatter,
+    meter: &mut impl Meter,
+) -> NifResult<Term<'a>> {
+    Ok(match formatter.resume(input.as_slice(), meter) {
+        Ok(Status::Done) => (atoms::ok(), output(env, formatter.into_output())).encode(env),
+        Ok(Status::Paused) => {
+            let job = ResourceArc::new(FormatJob(Mutex::new(Some(formatter))));
+            (atoms::cont(), job).encode(env)
+        }
+        Err(error) => parse_error(env, &error),
+    })
+}
+
+/// The escape mode, and whether map keys are strict.
+type EncodeOptions = (Atom, bool);
+
+#[rustler::nif]
+fn encode<'a>(
     env: Env<'a>,
     term: Term<'a>,
-    (escape, strict_keys, _): EncodeOptions,
-    resume: Option<Resume<'a>>,
-    budget: Option<usize>,
+    (escape, strict_keys): EncodeOptions,
 ) -> NifResult<Term<'a>> {
     let escape = if escape == atoms::unicode_safe() {
         Escape::UnicodeSafe
@@ -192,25 +273,61 @@ fn run_encode<'a>(
     let options = encoder::Options {
         escape,
         strict_keys,
-        budget,
     };
-    let resume = resume.as_ref().map(|(pieces, checkpoint)| {
-        let pieces = pieces.iter().map(|&piece| Piece::Term(piece)).collect();
-        (pieces, &**checkpoint)
-    });
-    let result = match encoder::encode(term, options, resume) {
-        Ok(Outcome::Done(pieces)) => {
-            let output = match pieces.as_slice() {
-                [Piece::Json(bytes)] => binary(env, bytes),
-                _ => pieces_term(env, &pieces),
+    in_slice(env, |slice| {
+        encode_result(env, encoder::encode(env, term, options, None, slice))
+    })
+}
+
+/// Carries on an encode from the `state` of its last slice, and from the entries of the map
+/// it asked Elixir to list, if it did (`entries`, otherwise nil).
+#[rustler::nif]
+fn encode_continue<'a>(
+    env: Env<'a>,
+    term: Term<'a>,
+    (job, terms): (ResourceArc<encoder::Job>, Term<'a>),
+    entries: Term<'a>,
+) -> NifResult<Term<'a>> {
+    let progress = job.take().ok_or(rustler::Error::BadArg)?;
+    let entries = given(entries);
+    in_slice(env, |slice| {
+        let options = progress.options();
+        let result = encoder::encode(env, term, options, Some((progress, terms, entries)), slice);
+        encode_result(env, result)
+    })
+}
+
+/// Returns `{:ok, binary}`, `{:ok, pieces}` when some terms are left to the Elixir side,
+/// `{:cont, state}` when the slice ended first, `{:call, :to_list, map, state}` when Elixir
+/// must list the entries of a large map first, or `{:error, {code, term}}`.
+fn encode_result<'a>(
+    env: Env<'a>,
+    result: Result<Outcome<'a>, Failure<'a>>,
+) -> NifResult<Term<'a>> {
+    Ok(match result {
+        Ok(Outcome::Done(mut pieces)) => {
+            let output = match pieces.as_mut_slice() {
+                [Piece::Json(json)] => output_from(env, json),
+                _ => pieces_term(env, pieces),
             };
             (atoms::ok(), output).encode(env)
         }
-        Ok(Outcome::Paused(pieces, checkpoint)) => {
-            let resume = (pieces_term(env, &pieces), ResourceArc::new(checkpoint));
-            (atoms::dirty(), resume).encode(env)
+        Ok(Outcome::Paused(job, terms, to_list)) => {
+            let state = (ResourceArc::new(job), terms).encode(env);
+            match to_list {
+                None => (atoms::cont(), state).encode(env),
+                Some(map) => make_tuple(
+                    env,
+                    &[
+                        atoms::call().encode(env),
+                        atoms::to_list().encode(env),
+                        map,
+                        state,
+                    ],
+                ),
+            }
         }
-        Err(Failure::SpentCheckpoint) => return Err(rustler::Error::BadArg),
+        Err(Failure::BadJob) => return Err(rustler::Error::BadArg),
         Err(failure) => {
             let (code, culprit) = match failure {
                 Failure::Unsupported(term) => (atoms::unsupported(), term),
@@ -218,26 +335,32 @@ fn run_encode<'a>(
                 Failure::ImproperList(term) => (atoms::improper_list(), term),
                 Failure::InvalidKey(term) => (atoms::invalid_key(), term),
                 Failure::DuplicateKey(key) => (atoms::duplicate_key(), key.encode(env)),
-                Failure::SpentCheckpoint | Failure::OverBudget => {
-                    unreachable!("handled above, or by pausing")
-                }
+                Failure::OutOfMemory => (atoms::out_of_memory(), atoms::nil().encode(env)),
+                Failure::BadJob => unreachable!("handled above"),
             };
             let detail = make_tuple(env, &[code.encode(env), culprit]);
             (atoms::error(), detail).encode(env)
         }
-    };
-    Ok(result)
+    })
 }
 
-fn pieces_term<'a>(env: Env<'a>, pieces: &[Piece<'a>]) -> Term<'a> {
+fn pieces_term<'a>(env: Env<'a>, pieces: Vec<Piece<'a>>) -> Term<'a> {
     pieces
-        .iter()
+        .into_iter()
         .map(|piece| match piece {
-            Piece::Json(bytes) => binary(env, bytes),
-            Piece::Term(term) => *term,
+            Piece::Json(mut json) => output_from(env, &mut json),
+            Piece::Term(term) => term,
         })
         .collect::<Vec<Term>>()
         .encode(env)
+}
+
+/// Prints an integer too large for a normal scheduler to print in a slice.
+#[rustler::nif(schedule = "DirtyCpu")]
+fn integer_to_string_dirty<'a>(env: Env<'a>, integer: Term<'a>) -> NifResult<Term<'a>> {
+    let text = bignum::external_to_decimal(integer.to_binary().as_slice())
+        .ok_or(rustler::Error::BadArg)?;
+    Ok(binary(env, text.as_bytes()))
 }
 
 /// Panics on purpose, so that tests can check that a panic becomes an Elixir exception.
@@ -247,9 +370,63 @@ fn debug_panic() -> Atom {
 }
 
 fn binary<'a>(env: Env<'a>, bytes: &[u8]) -> Term<'a> {
-    let mut binary = NewBinary::new(env, bytes.len());
-    binary.as_mut_slice().copy_from_slice(bytes);
-    Binary::from(binary).to_term(env)
+    encoder::binary(env, bytes)
+}
+
+/// Output text as a binary: copied when it is small, and otherwise handed over as it is.
+fn output(env: Env<'_>, bytes: Vec<u8>) -> Term<'_> {
+    if bytes.len() <= encoder::SPARE_CAPACITY_LIMIT {
+        binary(env, &bytes)
+    } else {
+        ResourceArc::new(Text(bytes))
+            .make_binary(env, |text| &text.0)
+            .to_term(env)
+    }
+}
+
+fn output_from<'a>(env: Env<'a>, json: &mut encoder::Output) -> Term<'a> {
+    if json.len() <= encoder::SPARE_CAPACITY_LIMIT {
+        binary(env, json)
+    } else {
+        output(env, json.take())
+    }
+}
+
+/// Output too long to copy, owned by the binary made from it.
+struct Text(Vec<u8>);
+
+#[rustler::resource_impl]
+impl Resource for Text {}
+
+/// The slice of time a call on a normal scheduler works for before it returns to carry on
+/// in another call.
+const SLICE: Duration = Duration::from_micros(1000);
+
+/// Runs one slice of work and tells the VM how much of its time slice it took, so that a
+/// process calling Serdex in a loop is preempted like any other.
+fn in_slice<'a, T>(env: Env<'a>, work: impl FnOnce(&mut TimeSlice) -> T) -> T {
+    let mut slice = TimeSlice::new(SLICE);
+    let result = work(&mut slice);
+    // A percentage of a whole time slice, which the VM takes to be about a millisecond.
+    let percent = slice.elapsed().as_micros() / 10;
+
+    if percent > 0 {
+        rustler::schedule::consume_timeslice(env, percent.min(100) as i32);
+    }
+    result
+}
+
+/// An optional argument: nil when not given. (`Option<Term>` would take nil as a term.)
+fn given(term: Term<'_>) -> Option<Term<'_>> {
+    (term.as_c_arg() != atoms::nil().as_c_arg()).then_some(term)
+}
+
+/// Takes the state a job left, once.
+fn take<T>(job: &Mutex<Option<T>>) -> NifResult<T> {
+    job.lock()
+        .ok()
+        .and_then(|mut state| state.take())
+        .ok_or(rustler::Error::BadArg)
 }
 
 rustler::init!("Elixir.Serdex.NIF", load = load);

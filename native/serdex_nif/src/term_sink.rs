@@ -1,11 +1,23 @@
 //! Builds BEAM terms directly from parse events: no intermediate tree.
+//!
+//! A decode that runs in slices hands its unfinished containers back to the VM at the end of
+//! each slice ([`TermSink::suspend`]), because a process may be garbage collected between two
+//! calls, which moves its terms: only terms the VM can see survive that. A container that
+//! spans slices thus has its members in several lists, and a very large object would take a
+//! long time to build in one step; both are finished by the Elixir side with the VM's own
+//! built-ins, which yield ([`Join`]).
 
 use rustler::sys::{self, ErlNifTerm};
-use rustler::{Atom, Binary, Env, Term};
+use rustler::{Atom, Binary, Encoder, Env, ListIterator, NifResult, Term};
 
 use serdex_core::bignum;
 use serdex_core::error::ErrorKind;
 use serdex_core::parser::{Number, Sink, Str};
+
+/// Containers with more members than this are built by the Elixir side when decoding in
+/// slices, if they span slices or, for objects, whatever their history: building a map
+/// takes longer per member than parsing it. Smaller ones are put together here.
+const LARGE_CONTAINER: usize = 4096;
 
 /// What object keys become.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,36 +29,239 @@ pub enum Keys {
     ExistingAtoms,
 }
 
+/// A container for the Elixir side to build from its parts, oldest first: an array from
+/// lists of members, or an object from lists of `{key, value}` pairs.
+pub enum Join<'a> {
+    Array(Term<'a>),
+    Object(Term<'a>),
+}
+
 pub struct TermSink<'a> {
     env: Env<'a>,
     input: Binary<'a>,
     keys: Keys,
+    /// Whether the decode runs in slices, so that large containers may be left to Elixir.
+    sliced: bool,
     /// Finished values, in document order, waiting for their container to close.
     values: Vec<ErlNifTerm>,
-    /// Where each open container's members start in `values`.
-    starts: Vec<usize>,
+    /// The open containers this slice has worked on, innermost last.
+    open: Vec<Open>,
+    /// The open containers around those, as an earlier slice left them, innermost first
+    /// (see [`TermSink::suspend`]). They are taken up one at a time as the ones inside them
+    /// close, so that a slice's cost does not grow with the depth of the document.
+    outer: Term<'a>,
+    /// A closed container that Elixir must build before the parse goes on.
+    join: Option<Join<'a>>,
     map_keys: Vec<ErlNifTerm>,
     map_values: Vec<ErlNifTerm>,
+    empty_list: ErlNifTerm,
+}
+
+/// An open container.
+struct Open {
+    /// Where its members of this slice start in `values`.
+    start: usize,
+    object: bool,
+    /// The parts it gained in earlier slices (lists of members, or of pairs for an object),
+    /// the newest first, or `[]`.
+    earlier: ErlNifTerm,
+    /// How many members (keys and values, for an object) those parts hold.
+    earlier_members: usize,
 }
 
 impl<'a> TermSink<'a> {
-    pub fn new(env: Env<'a>, input: Binary<'a>, keys: Keys) -> Self {
+    pub fn new(env: Env<'a>, input: Binary<'a>, keys: Keys, sliced: bool) -> Self {
         TermSink {
             env,
             input,
             keys,
+            sliced,
             values: Vec::new(),
-            starts: Vec::new(),
+            open: Vec::new(),
+            outer: Term::list_new_empty(env),
+            join: None,
             map_keys: Vec::new(),
             map_values: Vec::new(),
+            empty_list: Term::list_new_empty(env).as_c_arg(),
         }
+    }
+
+    /// Carries on from what [`TermSink::suspend`] returned, and from the container Elixir
+    /// built for the [`Join`] it asked for, if any.
+    pub fn resume(&mut self, suspended: Term<'a>, joined: Option<Term<'a>>) -> NifResult<()> {
+        let (top, outer): (ListIterator, Term) = suspended.decode()?;
+        self.values.extend(top.map(|term| term.as_c_arg()));
+        self.outer = outer;
+        self.surface();
+        if let Some(joined) = joined {
+            self.values.push(joined.as_c_arg());
+        }
+        Ok(())
+    }
+
+    /// What the next slice needs to carry on: `{top, outer}`. `top` lists the finished
+    /// document (when only whitespace is left to read). `outer` lists the open containers,
+    /// innermost first, each as `{object?, parts, count, carried}`: its parts so far, the
+    /// newest first, how many members they hold, and for an object whose last key has no
+    /// value yet, that key.
+    pub fn suspend(&mut self) -> Term<'a> {
+        let mut ends: Vec<usize> = self.open.iter().skip(1).map(|open| open.start).collect();
+        ends.push(self.values.len());
+        let mut outer = self.outer;
+        for (open, end) in self.open.iter().zip(ends) {
+            let members = &self.values[open.start..end];
+            let (members, carried) = if open.object && members.len() % 2 == 1 {
+                members.split_at(members.len() - 1)
+            } else {
+                (members, &[][..])
+            };
+            let earlier = self.term(open.earlier);
+            let parts = if members.is_empty() {
+                earlier
+            } else {
+                earlier.list_prepend(self.part(members, open.object))
+            };
+            let count = open.earlier_members + members.len();
+            outer = outer.list_prepend((open.object, parts, count, self.list(carried)));
+        }
+        let top_end = self
+            .open
+            .first()
+            .map_or(self.values.len(), |open| open.start);
+        (self.list(&self.values[..top_end]), outer).encode(self.env)
+    }
+
+    /// Takes up the innermost of the outer containers when no other is open. (What is not in
+    /// the form `suspend` gives can only come from a caller of the NIF's private functions;
+    /// it is dropped.)
+    fn surface(&mut self) {
+        if !self.open.is_empty() {
+            return;
+        }
+        let Ok((head, tail)) = self.outer.list_get_cell() else {
+            return;
+        };
+        self.outer = tail;
+        let Ok((object, earlier, earlier_members, carried)) =
+            head.decode::<(bool, Term, usize, ListIterator)>()
+        else {
+            return;
+        };
+        self.open.push(Open {
+            start: self.values.len(),
+            object,
+            earlier: earlier.as_c_arg(),
+            earlier_members,
+        });
+        self.values.extend(carried.map(|term| term.as_c_arg()));
+    }
+
+    /// Puts a closed container's term into the container around it.
+    fn push_closed(&mut self, term: ErlNifTerm) -> Result<(), ErrorKind> {
+        self.surface();
+        self.values.push(term);
+        Ok(())
+    }
+
+    pub fn keys(&self) -> Keys {
+        self.keys
+    }
+
+    /// The container that Elixir must build before the parse goes on, if any.
+    pub fn take_join(&mut self) -> Option<Join<'a>> {
+        self.join.take()
     }
 
     /// The decoded document, once the parser has succeeded.
     pub fn into_term(self) -> Term<'a> {
-        let root = self.values[0];
-        // SAFETY: every value was created in `self.env`.
-        unsafe { Term::new(self.env, root) }
+        self.term(self.values[0])
+    }
+
+    fn term(&self, raw: ErlNifTerm) -> Term<'a> {
+        // SAFETY: every raw term here was made in `self.env`.
+        unsafe { Term::new(self.env, raw) }
+    }
+
+    fn list(&self, members: &[ErlNifTerm]) -> Term<'a> {
+        // SAFETY: the slice holds terms of `env`.
+        let list = unsafe {
+            sys::enif_make_list_from_array(
+                self.env.as_c_arg(),
+                members.as_ptr(),
+                members.len() as u32,
+            )
+        };
+        self.term(list)
+    }
+
+    /// A part of a container: its members as a list, or for an object, as a list of pairs.
+    fn part(&self, members: &[ErlNifTerm], object: bool) -> Term<'a> {
+        if !object {
+            return self.list(members);
+        }
+        let pairs: Vec<ErlNifTerm> = members
+            .chunks_exact(2)
+            .map(|pair| {
+                (self.term(pair[0]), self.term(pair[1]))
+                    .encode(self.env)
+                    .as_c_arg()
+            })
+            .collect();
+        self.list(&pairs)
+    }
+
+    fn begin(&mut self, object: bool) {
+        self.open.push(Open {
+            start: self.values.len(),
+            object,
+            earlier: self.empty_list,
+            earlier_members: 0,
+        });
+    }
+
+    /// Closes the innermost container. Returns where its members start in `values`, after
+    /// gathering those of earlier slices there, or leaves it to Elixir (as `self.join`).
+    fn close(&mut self) -> Option<usize> {
+        let open = self.open.pop()?;
+        let members = self.values.len() - open.start;
+        let total = open.earlier_members + members;
+        let large = total > LARGE_CONTAINER && self.sliced;
+        if open.earlier == self.empty_list && !(large && open.object) {
+            return Some(open.start);
+        }
+        let mut parts: Vec<Term<'a>> = self.term(open.earlier).into_list_iterator().ok()?.collect();
+        parts.reverse();
+        if !large {
+            let current = self.values.split_off(open.start);
+            for part in parts {
+                self.gather(part, open.object);
+            }
+            self.values.extend(current);
+            return Some(open.start);
+        }
+        parts.push(self.part(&self.values[open.start..], open.object));
+        let parts = parts.encode(self.env);
+        self.join = Some(if open.object {
+            Join::Object(parts)
+        } else {
+            Join::Array(parts)
+        });
+        self.values.truncate(open.start);
+        None
+    }
+
+    /// Appends the members of a part to `values`.
+    fn gather(&mut self, part: Term<'a>, object: bool) {
+        for member in part.into_list_iterator().into_iter().flatten() {
+            if object {
+                if let Ok((key, value)) = member.decode::<(Term, Term)>() {
+                    self.values.push(key.as_c_arg());
+                    self.values.push(value.as_c_arg());
+                }
+            } else {
+                self.values.push(member.as_c_arg());
+            }
+        }
     }
 
     fn string_term(&self, value: Str<'_>) -> ErlNifTerm {
@@ -88,15 +303,15 @@ impl<'a> TermSink<'a> {
         Ok(atom.as_c_arg())
     }
 
-    fn close_map(&mut self) -> ErlNifTerm {
-        let start = self.starts.pop().unwrap_or(0);
+    /// Makes the map of the members at `start`. For a key given twice, the first value wins,
+    /// as in Jason.
+    fn make_map(&mut self, start: usize) -> ErlNifTerm {
         self.map_keys.clear();
         self.map_values.clear();
         for pair in self.values[start..].chunks_exact(2) {
             self.map_keys.push(pair[0]);
             self.map_values.push(pair[1]);
         }
-        self.values.truncate(start);
         let env = self.env.as_c_arg();
         let mut map = ErlNifTerm::default();
         // SAFETY: both arrays have the same length and hold terms of `env`.
@@ -110,11 +325,11 @@ impl<'a> TermSink<'a> {
             )
         };
         if made == 0 {
-            // Duplicate keys: build the map pairwise so that the last value wins.
+            // Duplicate keys: put the pairs last to first, so that the first value stays.
             // SAFETY: as above; enif_make_map_put replaces existing keys.
             unsafe {
                 map = sys::enif_make_new_map(env);
-                for (key, value) in self.map_keys.iter().zip(&self.map_values) {
+                for (key, value) in self.map_keys.iter().zip(&self.map_values).rev() {
                     let mut next = ErlNifTerm::default();
                     sys::enif_make_map_put(env, map, *key, *value, &mut next);
                     map = next;
@@ -126,32 +341,40 @@ impl<'a> TermSink<'a> {
 }
 
 impl Sink for TermSink<'_> {
-    fn begin_array(&mut self) {
-        self.starts.push(self.values.len());
+    fn begin_array(&mut self) -> Result<(), ErrorKind> {
+        self.begin(false);
+        Ok(())
     }
 
-    fn end_array(&mut self) {
-        let start = self.starts.pop().unwrap_or(0);
-        let members = &self.values[start..];
-        // SAFETY: the slice holds terms of `env`.
-        let list = unsafe {
-            sys::enif_make_list_from_array(
-                self.env.as_c_arg(),
-                members.as_ptr(),
-                members.len() as u32,
-            )
-        };
-        self.values.truncate(start);
-        self.values.push(list);
+    fn end_array(&mut self) -> Result<(), ErrorKind> {
+        match self.close() {
+            Some(start) => {
+                let list = self.list(&self.values[start..]).as_c_arg();
+                self.values.truncate(start);
+                self.push_closed(list)
+            }
+            None => Ok(()),
+        }
     }
 
-    fn begin_object(&mut self) {
-        self.starts.push(self.values.len());
+    fn begin_object(&mut self) -> Result<(), ErrorKind> {
+        self.begin(true);
+        Ok(())
     }
 
-    fn end_object(&mut self) {
-        let map = self.close_map();
-        self.values.push(map);
+    fn end_object(&mut self) -> Result<(), ErrorKind> {
+        match self.close() {
+            Some(start) => {
+                let map = self.make_map(start);
+                self.values.truncate(start);
+                self.push_closed(map)
+            }
+            None => Ok(()),
+        }
+    }
+
+    fn wants_pause(&self) -> bool {
+        self.join.is_some()
     }
 
     fn key(&mut self, key: Str<'_>) -> Result<(), ErrorKind> {
@@ -163,12 +386,13 @@ impl Sink for TermSink<'_> {
         Ok(())
     }
 
-    fn string(&mut self, value: Str<'_>) {
+    fn string(&mut self, value: Str<'_>) -> Result<(), ErrorKind> {
         let term = self.string_term(value);
         self.values.push(term);
+        Ok(())
     }
 
-    fn number(&mut self, value: Number<'_>, _raw: &str) {
+    fn number(&mut self, value: Number<'_>, _raw: &str) -> Result<(), ErrorKind> {
         let env = self.env.as_c_arg();
         // SAFETY: plain term constructors on a valid env.
         let term = match value {
@@ -183,18 +407,21 @@ impl Sink for TermSink<'_> {
             }
         };
         self.values.push(term);
+        Ok(())
     }
 
-    fn boolean(&mut self, value: bool) {
+    fn boolean(&mut self, value: bool) -> Result<(), ErrorKind> {
         let atom = if value {
             rustler::types::atom::true_()
         } else {
             rustler::types::atom::false_()
         };
         self.values.push(atom.as_c_arg());
+        Ok(())
     }
 
-    fn null(&mut self) {
+    fn null(&mut self) -> Result<(), ErrorKind> {
         self.values.push(rustler::types::atom::nil().as_c_arg());
+        Ok(())
     }
 }

@@ -33,26 +33,31 @@ pub struct EventSink {
 }
 
 impl Sink for EventSink {
-    fn begin_array(&mut self) {
+    fn begin_array(&mut self) -> Result<(), ErrorKind> {
         self.events.push(Event::BeginArray);
+        Ok(())
     }
-    fn end_array(&mut self) {
+    fn end_array(&mut self) -> Result<(), ErrorKind> {
         self.events.push(Event::EndArray);
+        Ok(())
     }
-    fn begin_object(&mut self) {
+    fn begin_object(&mut self) -> Result<(), ErrorKind> {
         self.events.push(Event::BeginObject);
+        Ok(())
     }
-    fn end_object(&mut self) {
+    fn end_object(&mut self) -> Result<(), ErrorKind> {
         self.events.push(Event::EndObject);
+        Ok(())
     }
     fn key(&mut self, key: Str<'_>) -> Result<(), ErrorKind> {
         self.events.push(Event::Key(key.text.to_string()));
         Ok(())
     }
-    fn string(&mut self, value: Str<'_>) {
+    fn string(&mut self, value: Str<'_>) -> Result<(), ErrorKind> {
         self.events.push(Event::Str(value.text.to_string()));
+        Ok(())
     }
-    fn number(&mut self, value: Number<'_>, raw: &str) {
+    fn number(&mut self, value: Number<'_>, raw: &str) -> Result<(), ErrorKind> {
         assert!(!raw.is_empty(), "a number has text");
         self.events.push(match value {
             Number::Int(int) => Event::Int(int),
@@ -73,12 +78,15 @@ impl Sink for EventSink {
                 Event::BigInt(negative, digits.to_string())
             }
         });
+        Ok(())
     }
-    fn boolean(&mut self, value: bool) {
+    fn boolean(&mut self, value: bool) -> Result<(), ErrorKind> {
         self.events.push(Event::Bool(value));
+        Ok(())
     }
-    fn null(&mut self) {
+    fn null(&mut self) -> Result<(), ErrorKind> {
         self.events.push(Event::Null);
+        Ok(())
     }
 }
 
