@@ -8,6 +8,14 @@ defmodule SerdexTest do
     defstruct [:name, :email, :password_hash]
   end
 
+  defmodule Broken do
+    defstruct []
+
+    defimpl Serdex.Encoder do
+      def encode(_, _), do: "{not json"
+    end
+  end
+
   defmodule Point do
     @derive {Serdex.Encoder, except: [:label]}
     defstruct x: 0, y: 0, label: nil
@@ -285,6 +293,66 @@ defmodule SerdexTest do
 
     test "reports invalid input as a DecodeError" do
       assert {:error, %DecodeError{position: 4}} = Serdex.Formatter.minimize("[1, }")
+    end
+  end
+
+  describe "options that make no sense" do
+    test "are an ArgumentError that names them" do
+      for {opts, option} <- [
+            {[pretty: :yes], ":pretty"},
+            {[pretty: [indent: nil]], ":indent"},
+            {[pretty: [indent: "x"]], ":indent"},
+            {[pretty: [max_bytes: -1]], ":max_bytes"}
+          ] do
+        error = assert_raise ArgumentError, fn -> Serdex.encode(%{a: [1]}, opts) end
+        assert error.message =~ option
+      end
+
+      for depth <- [:infinity, 0, -1, 2 ** 64] do
+        error = assert_raise ArgumentError, fn -> Serdex.decode("[]", max_depth: depth) end
+        assert error.message =~ ":max_depth"
+        assert_raise ArgumentError, fn -> Serdex.Formatter.minimize("[]", max_depth: depth) end
+      end
+
+      assert_raise ArgumentError, fn -> Serdex.decode("1", max_integer_digits: 2 ** 64) end
+    end
+
+    test "an indent of JSON whitespace is accepted" do
+      assert Serdex.encode!([1], pretty: [indent: "\t"]) == "[\n\t1\n]"
+      assert Serdex.encode!([1], pretty: [indent: ""]) == "[\n1\n]"
+    end
+  end
+
+  describe "pretty output" do
+    test "an encoder implementation that writes invalid JSON is an EncodeError, not a crash" do
+      assert {:ok, "[{not json]"} = Serdex.encode([%Broken{}])
+      assert {:error, %EncodeError{message: message}} = Serdex.encode([%Broken{}], pretty: true)
+      assert message =~ "unable to pretty-print"
+      assert_raise EncodeError, fn -> Serdex.encode!([%Broken{}], pretty: true) end
+    end
+
+    test "is bounded by :max_bytes, 16 times the compact text plus 1 MiB by default" do
+      # 5,000 numbers 600 deep: 25 KB compact, 6 MB indented.
+      deep = Enum.reduce(1..600, Enum.to_list(1..5000), fn _, acc -> [acc] end)
+      assert {:error, %EncodeError{message: message}} = Serdex.encode(deep, pretty: true)
+      assert message =~ "longer than"
+      assert {:ok, pretty} = Serdex.encode(deep, pretty: [max_bytes: :infinity])
+      assert Serdex.decode!(pretty, max_depth: 1000) == deep
+
+      json = Serdex.encode!(deep)
+      assert {:error, %DecodeError{}} = Serdex.Formatter.pretty_print(json, max_depth: 1000)
+
+      assert {:ok, _} =
+               Serdex.Formatter.pretty_print(json, max_depth: 1000, max_bytes: byte_size(pretty))
+
+      assert {:error, %DecodeError{reason: reason}} =
+               Serdex.Formatter.pretty_print(json,
+                 max_depth: 1000,
+                 max_bytes: byte_size(pretty) - 1
+               )
+
+      assert reason ==
+               "the output would be longer than #{byte_size(pretty) - 1} bytes (see the max_bytes option)"
     end
   end
 

@@ -35,8 +35,12 @@ defmodule Serdex.Formatter do
     nif_options = {indent, max_depth, max_bytes(opts, input)}
 
     case NIF.run(NIF.format(input, nif_options), &NIF.format_continue(input, &1, &2)) do
-      {:ok, json} ->
+      {:ok, json} when is_binary(json) ->
         {:ok, json}
+
+      # Long output comes in parts; joining them is a built-in that yields.
+      {:ok, parts} ->
+        {:ok, IO.iodata_to_binary(parts)}
 
       {:error, {_code, reason, position}} ->
         {:error, %DecodeError{position: position, reason: reason, data: input}}

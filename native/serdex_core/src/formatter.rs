@@ -21,8 +21,12 @@ pub fn format(input: &[u8], limits: Limits, layout: &Layout) -> Result<Vec<u8>, 
     let mut formatter = Formatter::new(limits, layout.clone(), usize::MAX);
     let status = formatter.resume(input, &mut Unmetered)?;
     debug_assert_eq!(status, Status::Done);
-    Ok(formatter.into_output())
+    Ok(formatter.into_parts().concat())
 }
+
+/// Output is written in parts of about this size, so that it never has to be moved as a
+/// whole to grow.
+pub const PART: usize = 1 << 20;
 
 /// A formatting in progress, which can run in slices like [`Parser::resume`].
 pub struct Formatter {
@@ -42,6 +46,8 @@ impl Formatter {
             parser: Parser::new(limits),
             out: Output {
                 bytes: Vec::new(),
+                parts: Vec::new(),
+                written: 0,
                 max_bytes,
             },
             layout,
@@ -56,7 +62,7 @@ impl Formatter {
         if self.out.bytes.capacity() == 0 {
             // Most output is about as long as its input; reserving that much up front is
             // only a guess, so failing here is not yet an error.
-            let guess = input.len().min(self.out.max_bytes);
+            let guess = input.len().min(self.out.max_bytes).min(PART);
             let _ = self.out.bytes.try_reserve(guess);
         }
         let mut sink = FormatSink {
@@ -69,14 +75,22 @@ impl Formatter {
         self.parser.resume(input, &mut sink, meter)
     }
 
-    pub fn into_output(self) -> Vec<u8> {
-        self.out.bytes
+    /// The output, in parts of about [`PART`] bytes.
+    pub fn into_parts(self) -> Vec<Vec<u8>> {
+        let mut parts = self.out.parts;
+        parts.push(self.out.bytes);
+        parts
     }
 }
 
 /// The output and its limit.
 struct Output {
+    /// The part being written.
     bytes: Vec<u8>,
+    /// The parts before it.
+    parts: Vec<Vec<u8>>,
+    /// How many bytes those hold.
+    written: usize,
     max_bytes: usize,
 }
 
@@ -84,8 +98,17 @@ impl Output {
     /// Makes room for `extra` more bytes, within the limit.
     #[inline]
     fn reserve(&mut self, extra: usize) -> Result<(), ErrorKind> {
-        if extra > self.max_bytes - self.bytes.len() {
+        if extra > self.max_bytes - self.written - self.bytes.len() {
             return Err(ErrorKind::OutputTooLarge(self.max_bytes));
+        }
+        if self.bytes.len() >= PART {
+            let full = std::mem::replace(&mut self.bytes, Vec::new());
+            self.written += full.len();
+            self.parts.push(full);
+            return self
+                .bytes
+                .try_reserve_exact(PART.max(extra))
+                .map_err(|_| ErrorKind::OutOfMemory);
         }
         self.bytes
             .try_reserve(extra)

@@ -94,7 +94,7 @@ fn parse_in_steps(input: &[u8]) -> (Result<Value, ParseError>, usize) {
 fn format_in_steps(input: &[u8], layout: Layout, max_bytes: usize) -> Result<Vec<u8>, ParseError> {
     let mut formatter = Formatter::new(Limits::default(), layout, max_bytes);
     while formatter.resume(input, &mut Looks(0))? == Status::Paused {}
-    Ok(formatter.into_output())
+    Ok(formatter.into_parts().concat())
 }
 
 fn parse_error(input: &[u8]) -> ParseError {
@@ -405,6 +405,24 @@ fn output_past_its_limit_is_an_error() {
     assert_eq!(
         format_in_steps(input.as_bytes(), layout, full.len()).unwrap(),
         full
+    );
+}
+
+#[test]
+fn long_output_is_written_in_parts() {
+    let input = serde_json::to_string(&(0..300_000).collect::<Vec<u32>>()).unwrap();
+    let layout = Layout {
+        indent: Some("    ".to_string()),
+    };
+    let mut formatter = Formatter::new(Limits::default(), layout, usize::MAX);
+    while formatter.resume(input.as_bytes(), &mut Looks(0)).unwrap() == Status::Paused {}
+    let parts = formatter.into_parts();
+    assert!(parts.len() > 2);
+    assert!(parts.iter().all(|part| part.len() < formatter::PART + 64));
+    let text = parts.concat();
+    assert_eq!(
+        serde_json::from_slice::<Value>(&text).unwrap(),
+        serde_json::from_str::<Value>(&input).unwrap()
     );
 }
 

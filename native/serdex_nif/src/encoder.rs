@@ -34,6 +34,10 @@ const LARGE_BIGNUM_BYTES: usize = 1024;
 /// Strings longer than this are written in parts of this size, one per step.
 const TEXT_PART: usize = 16 * 1024;
 
+/// Output is handed over in parts of about this size, so that it never has to be moved as a
+/// whole to grow.
+const PART: usize = 1 << 20;
+
 /// Maps with more entries than this are listed by the Elixir side (`:maps.to_list/1`, which
 /// yields) before they are walked, so that a slice that ends inside one hands back its
 /// remaining entries without copying them all in one step.
@@ -176,6 +180,9 @@ pub fn encode<'a, M: Meter>(
     while encoder.surface()? {
         if encoder.to_list.is_some() {
             return Ok(encoder.suspend());
+        }
+        if encoder.out.len() >= PART {
+            encoder.flush_part();
         }
         let before = encoder.out.len();
         encoder.step()?;
@@ -532,6 +539,13 @@ impl<'a> Encoder<'a> {
     fn hole(&mut self, term: Term<'a>) {
         self.flush();
         self.pieces.push(Piece::Term(term));
+    }
+
+    /// Turns the text so far into a binary, and goes on in the same buffer.
+    fn flush_part(&mut self) {
+        let part = binary(self.env, &self.out);
+        self.out.clear();
+        self.pieces.push(Piece::Term(part));
     }
 
     fn flush(&mut self) {

@@ -235,7 +235,8 @@ fn format_continue<'a>(
     in_slice(env, |slice| format_slice(env, input, formatter, slice))
 }
 
-/// Returns `{:ok, binary}`, `{:error, {code, message, position}}` or `{:cont, job}`.
+/// Returns `{:ok, binary}`, `{:ok, parts}` (a list of binaries) when the output is long,
+/// `{:error, {code, message, position}}` or `{:cont, job}`.
 fn format_slice<'a>(
     env: Env<'a>,
     input: Binary<'a>,
@@ -243,7 +244,18 @@ fn format_slice<'a>(
     meter: &mut impl Meter,
 ) -> NifResult<Term<'a>> {
     Ok(match formatter.resume(input.as_slice(), meter) {
-        Ok(Status::Done) => (atoms::ok(), output(env, formatter.into_output())).encode(env),
+        Ok(Status::Done) => {
+            let mut parts: Vec<Term> = formatter
+                .into_parts()
+                .into_iter()
+                .map(|part| output(env, part))
+                .collect();
+            let output = match parts.len() {
+                1 => parts.remove(0),
+                _ => parts.encode(env),
+            };
+            (atoms::ok(), output).encode(env)
+        }
         Ok(Status::Paused) => {
             let job = ResourceArc::new(FormatJob(Mutex::new(Some(formatter))));
             (atoms::cont(), job).encode(env)
