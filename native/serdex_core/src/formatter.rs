@@ -102,7 +102,7 @@ impl Output {
             return Err(ErrorKind::OutputTooLarge(self.max_bytes));
         }
         if self.bytes.len() >= PART {
-            let full = std::mem::replace(&mut self.bytes, Vec::new());
+            let full = std::mem::take(&mut self.bytes);
             self.written += full.len();
             self.parts.push(full);
             return self
