@@ -71,10 +71,18 @@ impl Progress {
 
 pub struct Progress {
     options: Options,
-    /// The text written since the last hole.
+    /// The pieces written before, with holes standing for the terms that travel separately.
+    saved: Vec<Saved>,
+    /// The text written since the last piece.
     out: Vec<u8>,
     /// Each open frame's state, outermost first; their terms travel separately.
     frames: Vec<FrameState>,
+}
+
+/// A piece of an earlier slice: its text, or a hole (whose term is kept by the VM).
+enum Saved {
+    Json(Output),
+    Hole,
 }
 
 enum FrameState {
@@ -160,7 +168,8 @@ pub fn encode<'a, M: Meter>(
         env,
         options,
         out: Vec::new(),
-        earlier: None,
+        saved: Vec::new(),
+        holes: None,
         pieces: Vec::new(),
         stack: Vec::new(),
         outer_states: Vec::new(),
@@ -182,7 +191,7 @@ pub fn encode<'a, M: Meter>(
             return Ok(encoder.suspend());
         }
         if encoder.out.len() >= PART {
-            encoder.flush_part();
+            encoder.flush_part()?;
         }
         let before = encoder.out.len();
         encoder.step()?;
@@ -256,8 +265,10 @@ struct Encoder<'a> {
     env: Env<'a>,
     options: Options,
     out: Vec<u8>,
-    /// The pieces of earlier slices, the newest first.
-    earlier: Option<Term<'a>>,
+    /// The pieces of earlier slices, and the terms of their holes, the newest first.
+    saved: Vec<Saved>,
+    holes: Option<Term<'a>>,
+    /// The pieces of this slice.
     pieces: Vec<Piece<'a>>,
     /// The open frames this slice has worked on, innermost last.
     stack: Vec<Frame<'a>>,
@@ -541,15 +552,18 @@ impl<'a> Encoder<'a> {
         self.pieces.push(Piece::Term(term));
     }
 
-    /// Turns the text so far into a binary, and goes on in the same buffer.
-    fn flush_part(&mut self) {
-        let part = binary(self.env, &self.out);
-        self.out.clear();
-        self.pieces.push(Piece::Term(part));
+    /// Sets the text so far aside as a piece, so that no buffer grows past about [`PART`]:
+    /// growing a long one means moving it whole.
+    fn flush_part(&mut self) -> Result<(), Failure<'a>> {
+        let mut next = Vec::new();
+        room(&mut next, PART + PART / 4)?;
+        let part = std::mem::replace(&mut self.out, next);
+        self.pieces.push(Piece::Json(Output(part)));
+        Ok(())
     }
 
     fn flush(&mut self) {
-        if !self.out.is_empty() || self.pieces.is_empty() {
+        if !self.out.is_empty() || (self.pieces.is_empty() && self.saved.is_empty()) {
             self.pieces
                 .push(Piece::Json(Output(std::mem::take(&mut self.out))));
         }
@@ -558,30 +572,40 @@ impl<'a> Encoder<'a> {
     /// The output of a finished encode: the pieces of earlier slices, then this slice's.
     fn finish(&mut self) -> Vec<Piece<'a>> {
         self.flush();
-        let mut pieces = std::mem::take(&mut self.pieces);
-        if let Some(earlier) = self.earlier {
-            let mut all: Vec<Piece<'a>> = list(earlier).map(Piece::Term).collect();
-            all.reverse();
-            all.append(&mut pieces);
-            pieces = all;
+        let pieces = std::mem::take(&mut self.pieces);
+        if self.saved.is_empty() {
+            return pieces;
         }
-        pieces
+        let mut holes: Vec<Term<'a>> = self.holes.map(list).into_iter().flatten().collect();
+        holes.reverse();
+        let mut holes = holes.into_iter();
+        let mut all = Vec::with_capacity(self.saved.len() + pieces.len());
+        for saved in std::mem::take(&mut self.saved) {
+            match saved {
+                Saved::Json(json) => all.push(Piece::Json(json)),
+                Saved::Hole => all.extend(holes.next().map(Piece::Term)),
+            }
+        }
+        all.extend(pieces);
+        all
     }
 
-    /// Ends the slice. The terms handed back are `{pieces, frames}`: the pieces written so
+    /// Ends the slice. The terms handed back are `{holes, frames}`: the terms of the holes so
     /// far (the newest first), and for each open frame, innermost first, the terms it still
     /// has to walk: a list's rest, a map's entries left as `{key, value}` pairs (or the map
     /// itself, when Elixir is to list it), or a string being written (with the value that
     /// follows, for a key).
     fn suspend(mut self) -> Outcome<'a> {
         let env = self.env;
-        let mut earlier = self.earlier.unwrap_or_else(|| Term::list_new_empty(env));
+        let mut holes = self.holes.unwrap_or_else(|| Term::list_new_empty(env));
         for piece in std::mem::take(&mut self.pieces) {
-            let term = match piece {
-                Piece::Json(json) => binary(env, &json),
-                Piece::Term(term) => term,
-            };
-            earlier = earlier.list_prepend(term);
+            self.saved.push(match piece {
+                Piece::Json(json) => Saved::Json(json),
+                Piece::Term(term) => {
+                    holes = holes.list_prepend(term);
+                    Saved::Hole
+                }
+            });
         }
         let mut iterators = std::mem::take(&mut self.iterators).into_iter();
         let mut states = std::mem::take(&mut self.outer_states);
@@ -614,11 +638,12 @@ impl<'a> Encoder<'a> {
         }
         let progress = Progress {
             options: self.options,
+            saved: std::mem::take(&mut self.saved),
             out: std::mem::take(&mut self.out),
             frames: states,
         };
         let job = Job(Mutex::new(Some(progress)));
-        Outcome::Paused(job, (earlier, terms).encode(env), self.to_list.take())
+        Outcome::Paused(job, (holes, terms).encode(env), self.to_list.take())
     }
 
     /// Takes up an encode where [`Encoder::suspend`] left it; `entries` lists the innermost
@@ -629,9 +654,9 @@ impl<'a> Encoder<'a> {
         terms: Term<'a>,
         entries: Option<Term<'a>>,
     ) -> Result<(), Failure<'a>> {
-        let (earlier, frames): (Term<'a>, Term<'a>) =
-            terms.decode().map_err(|_| Failure::BadJob)?;
-        self.earlier = Some(earlier);
+        let (holes, frames): (Term<'a>, Term<'a>) = terms.decode().map_err(|_| Failure::BadJob)?;
+        self.holes = Some(holes);
+        self.saved = progress.saved;
         self.options = progress.options;
         self.out = progress.out;
         self.outer_states = progress.frames;

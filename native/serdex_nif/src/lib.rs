@@ -387,7 +387,7 @@ fn binary<'a>(env: Env<'a>, bytes: &[u8]) -> Term<'a> {
 
 /// Output text as a binary: copied when it is small, and otherwise handed over as it is.
 fn output(env: Env<'_>, bytes: Vec<u8>) -> Term<'_> {
-    if bytes.len() <= encoder::SPARE_CAPACITY_LIMIT {
+    if bytes.len() <= 64 * 1024 {
         binary(env, &bytes)
     } else {
         ResourceArc::new(Text(bytes))
@@ -396,6 +396,7 @@ fn output(env: Env<'_>, bytes: Vec<u8>) -> Term<'_> {
     }
 }
 
+/// Encoder output: copied when its buffer can be used again, and otherwise handed over.
 fn output_from<'a>(env: Env<'a>, json: &mut encoder::Output) -> Term<'a> {
     if json.len() <= encoder::SPARE_CAPACITY_LIMIT {
         binary(env, json)
