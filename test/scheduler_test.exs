@@ -14,12 +14,9 @@ defmodule Serdex.SchedulerTest do
   @soak_seconds String.to_integer(System.get_env("SERDEX_SOAK_SECONDS", "60"))
   @fairness_seconds String.to_integer(System.get_env("SERDEX_FAIRNESS_SECONDS", "5"))
 
-  # Generous bounds on the 1 ms probe's gaps while Serdex loads every scheduler. The largest
-  # gaps come from the VM itself (garbage collection of processes that hold a decoded 25 MB
-  # document, and OS time slicing when dirty schedulers share the cores), and jiffy shows
-  # them too; a NIF holding a normal scheduler for a whole document would exceed them.
-  @max_gap_ms 2_000
-  @median_gap_ms 20
+  # Serdex's p99 probe gap may be at most this factor and margin over jiffy's in the same run.
+  @fairness_factor 1.5
+  @fairness_margin_ms 10
 
   defp corpus do
     files = if File.dir?(@bench_dir), do: Path.wildcard(Path.join(@bench_dir, "*.json")), else: []
@@ -132,7 +129,7 @@ defmodule Serdex.SchedulerTest do
     |> IO.iodata_to_binary()
   end
 
-  test "a 1 ms probe keeps running while every scheduler decodes and encodes a big document" do
+  test "a 1 ms probe wakes about as promptly as with jiffy while every scheduler decodes and encodes a big document" do
     json = big_document()
     term = Serdex.decode!(json)
 
@@ -151,22 +148,26 @@ defmodule Serdex.SchedulerTest do
         "#{byte_size(json)} bytes, #{System.schedulers_online()} schedulers)"
     )
 
-    if Code.ensure_loaded?(:jiffy) do
-      jiffy =
-        probe_gaps(
-          fn ->
-            _ = :jiffy.decode(json, [:return_maps, :use_nil])
-            _ = :jiffy.encode(term, [:use_nil])
-          end,
-          @fairness_seconds
-        )
-        |> summary()
+    # CI installs jiffy (Debian's erlang-jiffy) so that there is a yardstick.
+    assert Code.ensure_loaded?(:jiffy), "jiffy is not on the code path"
 
-      IO.puts(describe_gaps("jiffy", jiffy))
-    end
+    jiffy =
+      probe_gaps(
+        fn ->
+          _ = :jiffy.decode(json, [:return_maps, {:null_term, nil}, :use_nil])
+          _ = :jiffy.encode(term, [:use_nil])
+        end,
+        @fairness_seconds
+      )
+      |> summary()
 
-    assert serdex.p50 < @median_gap_ms, describe_gaps("Serdex", serdex)
-    assert serdex.max < @max_gap_ms, describe_gaps("Serdex", serdex)
+    IO.puts(describe_gaps("jiffy", jiffy))
+
+    # jiffy yields from its NIFs as Serdex does; both pay for the VM's garbage collection of
+    # these large terms. A library that held a scheduler for a whole document would be far
+    # past this bound.
+    bound = @fairness_factor * jiffy.p99 + @fairness_margin_ms
+    assert serdex.p99 <= bound, "#{describe_gaps("Serdex", serdex)}; bound #{bound} ms"
   end
 
   test "soak: 2 x schedulers processes decode and encode the corpus; no crash, no leak" do

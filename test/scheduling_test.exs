@@ -40,7 +40,7 @@ defmodule Serdex.SchedulingTest do
           result = fun.()
           send(parent, {:checked, check.(result)})
         end,
-        [:monitor, min_heap_size: 20_000_000]
+        [:monitor, min_heap_size: 20_000_000, min_bin_vheap_size: 100_000_000]
       )
 
     receive do

@@ -33,6 +33,8 @@ pub struct Formatter {
     parser: Parser,
     out: Output,
     layout: Layout,
+    /// A line break followed by the deepest indentation written so far.
+    indentation: Vec<u8>,
     /// For each open container, how many members it has so far.
     counts: Vec<usize>,
     /// Whether the value about to be written follows its key.
@@ -51,6 +53,7 @@ impl Formatter {
                 max_bytes,
             },
             layout,
+            indentation: Vec::new(),
             counts: Vec::new(),
             after_key: false,
         }
@@ -69,6 +72,7 @@ impl Formatter {
             input,
             out: &mut self.out,
             indent: self.layout.indent.as_deref(),
+            indentation: &mut self.indentation,
             counts: &mut self.counts,
             after_key: &mut self.after_key,
         };
@@ -127,6 +131,7 @@ struct FormatSink<'a> {
     input: &'a [u8],
     out: &'a mut Output,
     indent: Option<&'a str>,
+    indentation: &'a mut Vec<u8>,
     counts: &'a mut Vec<usize>,
     after_key: &'a mut bool,
 }
@@ -154,10 +159,19 @@ impl FormatSink<'_> {
         };
         let length = indent.len().saturating_mul(depth).saturating_add(1);
         self.out.reserve(length)?;
-        self.out.bytes.push(b'\n');
-        for _ in 0..depth {
-            self.out.bytes.extend_from_slice(indent.as_bytes());
+        // A line break and the deepest indentation so far, written in one copy.
+        while self.indentation.len() < length {
+            if self.indentation.is_empty() {
+                self.indentation.push(b'\n');
+            }
+            self.indentation
+                .try_reserve(indent.len())
+                .map_err(|_| ErrorKind::OutOfMemory)?;
+            self.indentation.extend_from_slice(indent.as_bytes());
         }
+        self.out
+            .bytes
+            .extend_from_slice(&self.indentation[..length]);
         Ok(())
     }
 

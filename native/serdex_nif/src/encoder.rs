@@ -547,8 +547,14 @@ impl<'a> Encoder<'a> {
         Ok(())
     }
 
+    /// Leaves `term` to the Elixir side. The text before it becomes a binary right away, so
+    /// that the cost of many holes is paid step by step, not all at the end.
     fn hole(&mut self, term: Term<'a>) {
-        self.flush();
+        if !self.out.is_empty() {
+            let text = binary(self.env, &self.out);
+            self.out.clear();
+            self.pieces.push(Piece::Term(text));
+        }
         self.pieces.push(Piece::Term(term));
     }
 
