@@ -30,6 +30,7 @@ defmodule Serdex.DemoSourcesTest do
     lib/serdex_demo_web/controllers/health_controller.ex
     lib/serdex_demo_web/controllers/error_html.ex
     lib/serdex_demo_web/controllers/error_json.ex
+    lib/serdex_demo_web/controllers/error_html/error.html.eex
     priv/static/assets/app.css
     test/test_helper.exs
     test/support/conn_case.ex
