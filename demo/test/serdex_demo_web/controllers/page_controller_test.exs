@@ -22,6 +22,16 @@ defmodule SerdexDemoWeb.PageControllerTest do
     assert html =~ ~s(<link rel="stylesheet" href="/assets/app.css">)
   end
 
+  test "the form posts to the result's anchor, so the result is in view", %{conn: conn} do
+    html = conn |> get(~p"/") |> html_response(200)
+    assert html =~ ~s(<form method="post" action="/#result">)
+
+    html =
+      build_conn() |> post(~p"/", %{"json" => "[1]", "mode" => "minify"}) |> html_response(200)
+
+    assert html =~ ~s(id="result")
+  end
+
   test "POST / pretty-prints and escapes the output", %{conn: conn} do
     input = ~s({"html": "<b>&</b>", "n": [1, 2]})
     {:ok, pretty} = Serdex.Formatter.pretty_print(input, indent: "  ")
