@@ -27,10 +27,19 @@ defmodule SerdexDemoWeb.PageController do
       musl?: String.contains?(to_string(info["target"]), "musl"),
       versions: versions(),
       limit: SerdexDemo.max_body_label(),
+      format_url: request_origin(conn) <> ~p"/api/format",
       input: input,
       mode: mode,
       result: result
     )
+  end
+
+  # The address this request reached (scheme, Host header and port), so the
+  # curl example works wherever the demo is served.
+  defp request_origin(%Plug.Conn{scheme: scheme, host: host, port: port}) do
+    if {scheme, port} in [{:http, 80}, {:https, 443}],
+      do: "#{scheme}://#{host}",
+      else: "#{scheme}://#{host}:#{port}"
   end
 
   defp text_param(params, key) do

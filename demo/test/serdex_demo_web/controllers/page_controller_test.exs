@@ -22,6 +22,14 @@ defmodule SerdexDemoWeb.PageControllerTest do
     assert html =~ ~s(<link rel="stylesheet" href="/assets/app.css">)
   end
 
+  test "the curl example uses the address of the request", %{conn: conn} do
+    html = conn |> get("http://demo.example:8443/") |> html_response(200)
+    assert html =~ "http://demo.example:8443/api/format"
+
+    html = build_conn() |> get("https://demo.example/") |> html_response(200)
+    assert html =~ "https://demo.example/api/format"
+  end
+
   test "the form posts to the result's anchor, so the result is in view", %{conn: conn} do
     html = conn |> get(~p"/") |> html_response(200)
     assert html =~ ~s(<form method="post" action="/#result">)
