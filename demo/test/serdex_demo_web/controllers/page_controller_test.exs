@@ -22,6 +22,16 @@ defmodule SerdexDemoWeb.PageControllerTest do
     assert html =~ ~s(<link rel="stylesheet" href="/assets/app.css">)
   end
 
+  test "GET / links the SVG favicon, which is served", %{conn: conn} do
+    html = conn |> get(~p"/") |> html_response(200)
+    assert html =~ ~s(<link rel="icon" type="image/svg+xml" href="/favicon.svg">)
+
+    conn = get(build_conn(), "/favicon.svg")
+    assert conn.status == 200
+    assert ["image/svg+xml" <> _] = get_resp_header(conn, "content-type")
+    assert conn.resp_body =~ "<svg"
+  end
+
   test "the curl example uses the address of the request", %{conn: conn} do
     html = conn |> get("http://demo.example:8443/") |> html_response(200)
     assert html =~ "http://demo.example:8443/api/format"
