@@ -40,6 +40,38 @@ defmodule SerdexDemoWeb.PageControllerTest do
     assert html =~ "https://demo.example/api/format"
   end
 
+  describe "the heading" do
+    defp home(musl?) do
+      Phoenix.Template.render_to_string(SerdexDemoWeb.PageHTML, "home", "html",
+        provenance: [],
+        precompiled?: true,
+        musl?: musl?,
+        versions: [],
+        limit: SerdexDemo.max_body_label(),
+        format_url: "http://localhost:4000/api/format",
+        input: "",
+        mode: "pretty",
+        result: nil
+      )
+    end
+
+    defp heading(html), do: Regex.run(~r{<h1>(.*?)</h1>}s, html, capture: :all_but_first)
+
+    test "claims musl only for a musl build, like the badge" do
+      assert ["Rust, built for musl, answering through Phoenix"] = heading(home(true))
+      assert home(true) =~ ">musl target<"
+
+      assert ["Rust, answering through Phoenix"] = heading(home(false))
+      assert home(false) =~ ">not a musl target<"
+    end
+
+    test "of GET / follows the target that answered", %{conn: conn} do
+      html = conn |> get(~p"/") |> html_response(200)
+      musl? = Serdex.nif_info().target |> to_string() |> String.contains?("musl")
+      assert heading(html) == heading(home(musl?))
+    end
+  end
+
   test "the form posts to the result's anchor, so the result is in view", %{conn: conn} do
     html = conn |> get(~p"/") |> html_response(200)
     assert html =~ ~s(<form method="post" action="/#result">)
