@@ -48,6 +48,7 @@ defmodule SerdexDemoWeb.PageControllerTest do
         musl?: musl?,
         versions: [],
         limit: SerdexDemo.max_body_label(),
+        output_limit: SerdexDemo.max_output_label(),
         format_url: "http://localhost:4000/api/format",
         input: "",
         mode: "pretty",
@@ -80,6 +81,15 @@ defmodule SerdexDemoWeb.PageControllerTest do
       build_conn() |> post(~p"/", %{"json" => "[1]", "mode" => "minify"}) |> html_response(200)
 
     assert html =~ ~s(id="result")
+  end
+
+  test "POST / refuses pretty output over the output limit", %{conn: conn} do
+    input = String.duplicate("[", 1000) <> String.duplicate("]", 1000)
+    conn = post(conn, ~p"/", %{"json" => input, "mode" => "pretty"})
+    html = html_response(conn, 200)
+
+    assert html =~ "Output too large"
+    assert html =~ "#{SerdexDemo.max_output_bytes(byte_size(input))} bytes"
   end
 
   test "POST / pretty-prints and escapes the output", %{conn: conn} do
