@@ -12,29 +12,28 @@ let
   ];
   # mixRelease takes its build tools from the package set it belongs to,
   # unless they are replaced with .override, as in nixpkgs (callPackage).
-  mixReleaseWith =
-    libc: tools:
-    {
-      __functor = _: args: record "beamPackages(${libc}).mixRelease" (args // { __buildTools = tools; });
-      override = replaced: mixReleaseWith libc (tools // replaced);
-    };
+  mixReleaseWith = set: tools: {
+    __functor = _: args: record "${set}.mixRelease" (args // { __buildTools = tools; });
+    override = replaced: mixReleaseWith set (tools // replaced);
+  };
   tools = libc: {
     git = tool "git-${libc}";
     ripgrep = tool "ripgrep-${libc}";
     bbe = tool "bbe-${libc}";
   };
-  beam = libc: flavour: {
+  # `set` names the set and its libc, e.g. "beamMinimalPackages(musl)".
+  beam = libc: flavour: set: {
     erlang = tool "erlang-${flavour}-${libc}";
     elixir = tool "elixir-${flavour}-${libc}";
-    mixRelease = mixReleaseWith libc (tools libc);
-    buildMix = record "beamPackages(${libc}).buildMix";
-    buildRebar3 = record "beamPackages(${libc}).buildRebar3";
-    buildErlangMk = record "beamPackages(${libc}).buildErlangMk";
-    fetchHex = record "beamPackages(${libc}).fetchHex";
+    mixRelease = mixReleaseWith set (tools libc);
+    buildMix = record "${set}.buildMix";
+    buildRebar3 = record "${set}.buildRebar3";
+    buildErlangMk = record "${set}.buildErlangMk";
+    fetchHex = record "${set}.fetchHex";
   };
   libcSet = libc: {
-    beamPackages = beam libc "full";
-    beamMinimalPackages = beam libc "minimal";
+    beamPackages = beam libc "full" "beamPackages(${libc})";
+    beamMinimalPackages = beam libc "minimal" "beamMinimalPackages(${libc})";
     stdenv.cc = tool "cc-${libc}";
   }
   // tools libc;
