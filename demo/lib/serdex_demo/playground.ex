@@ -31,11 +31,13 @@ defmodule SerdexDemo.Playground do
   def format(json, "pretty") do
     limit = SerdexDemo.max_output_bytes(IO.iodata_length(json))
 
-    # Serdex.Formatter cannot stop at a size yet, so the output is measured
-    # once it exists; when it takes an output limit, pass `limit` to it.
-    case json |> Serdex.Formatter.pretty_print(indent: "  ") |> result() do
-      {:ok, output} when byte_size(output) > limit -> {:error, {:output_too_large, limit}}
-      other -> other
+    # The formatter stops as soon as its output would pass the limit.
+    case Serdex.Formatter.pretty_print(json, indent: "  ", max_bytes: limit) do
+      {:error, %Serdex.DecodeError{reason: "the output would be longer than" <> _}} ->
+        {:error, {:output_too_large, limit}}
+
+      other ->
+        result(other)
     end
   end
 
