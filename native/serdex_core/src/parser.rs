@@ -184,7 +184,14 @@ impl Parser {
         let mut look_at = self.pos + BYTES_PER_LOOK;
         loop {
             match self.state {
-                State::Value => self.value(input, sink)?,
+                State::Value => {
+                    self.value(input, sink)?;
+                    // A scalar's step is metered with the one after it, which follows at once.
+                    if let State::AfterValue = self.state {
+                        continue;
+                    }
+                }
+                State::AfterValue => self.after_value(input, sink)?,
                 State::ArrayFirst => match self.next(input) {
                     Next::Byte(b']') => self.close(sink, Container::Array)?,
                     Next::Byte(_) | Next::End => self.state = State::Value,
@@ -210,7 +217,6 @@ impl Parser {
                     Next::End => return Err(self.unexpected_end(input, "':'")),
                     Next::Later => {}
                 },
-                State::AfterValue => self.after_value(input, sink)?,
                 State::InString(scan) => self.continue_string(input, sink, scan)?,
                 State::Done => return Ok(Status::Done),
             }
@@ -335,6 +341,13 @@ impl Parser {
     /// Skips whitespace, a bounded amount of it, and says what follows.
     #[inline]
     fn next(&mut self, input: &[u8]) -> Next {
+        match input.get(self.pos) {
+            Some(&byte) if !matches!(byte, b' ' | b'\n' | b'\r' | b'\t') => {
+                return Next::Byte(byte);
+            }
+            None => return Next::End,
+            Some(_) => {}
+        }
         let limit = input.len().min(self.pos + CHUNK);
         while self.pos < limit {
             match input[self.pos] {
@@ -377,6 +390,22 @@ impl Parser {
     /// Reads the string whose opening quote is at the position.
     fn string<S: Sink>(&mut self, input: &[u8], sink: &mut S, key: bool) -> Result<(), ParseError> {
         let start = self.pos + 1;
+        // Most strings are short and plain: their end is found in one scan.
+        let window = &input[..input.len().min(start + CHUNK)];
+        let end = skip_plain(window, start);
+        if window.get(end) == Some(&b'"') {
+            let mut checked = start;
+            check_utf8(input, &mut checked, end, false)?;
+            self.pos = end + 1;
+            let value = Str {
+                // SAFETY: checked as UTF-8 just above.
+                text: unsafe { std::str::from_utf8_unchecked(&input[start..end]) },
+                start,
+                end,
+                escaped: false,
+            };
+            return finish_string(&mut self.state, sink, value, key);
+        }
         let scan = StringScan {
             start,
             at: start,
@@ -395,32 +424,39 @@ impl Parser {
         mut scan: StringScan,
     ) -> Result<(), ParseError> {
         let limit = input.len().min(scan.at + CHUNK);
+        // Where this step ends, if the input goes on past it.
+        let stop = if limit < input.len() {
+            limit
+        } else {
+            usize::MAX
+        };
         let window = &input[..limit];
         let mut i = scan.at;
-        loop {
-            if i >= limit && limit < input.len() {
-                check_utf8(input, &mut scan.checked, i, true)?;
-                scan.at = i;
-                self.pos = i;
-                self.state = State::InString(scan);
-                return Ok(());
+        if !scan.escaped {
+            i = skip_plain(window, i);
+            match input.get(i) {
+                Some(b'"') => {}
+                Some(b'\\') => {
+                    scan.escaped = true;
+                    self.scratch.clear();
+                    self.scratch.extend_from_slice(&input[scan.start..i]);
+                }
+                Some(&byte) if byte < 0x20 => return Err(control_character(byte, i)),
+                Some(_) => return self.string_later(input, scan, i),
+                None => return Err(self.unexpected_end(input, "'\"' to close the string")),
+            }
+        }
+        while scan.escaped {
+            if i >= stop {
+                return self.string_later(input, scan, i);
             }
             match input.get(i) {
                 Some(b'"') => break,
-                Some(b'\\') => {
-                    if !scan.escaped {
-                        scan.escaped = true;
-                        self.scratch.clear();
-                        self.scratch.extend_from_slice(&input[scan.start..i]);
-                    }
-                    i = self.unescape(input, i)?;
-                }
+                Some(b'\\') => i = self.unescape(input, i)?,
                 Some(&byte) if byte < 0x20 => return Err(control_character(byte, i)),
                 Some(_) => {
                     let end = skip_plain(window, i);
-                    if scan.escaped {
-                        self.scratch.extend_from_slice(&input[i..end]);
-                    }
+                    self.scratch.extend_from_slice(&input[i..end]);
                     i = end;
                 }
                 None => return Err(self.unexpected_end(input, "'\"' to close the string")),
@@ -441,14 +477,21 @@ impl Parser {
             end: i,
             escaped: scan.escaped,
         };
-        if scan.key {
-            self.state = State::Colon;
-            sink.key(value)
-        } else {
-            self.state = State::AfterValue;
-            sink.string(value)
-        }
-        .map_err(|kind| ParseError::new(kind, scan.start - 1))
+        finish_string(&mut self.state, sink, value, scan.key)
+    }
+
+    /// Ends the step inside a string, at `at`, to read on from there in the next one.
+    fn string_later(
+        &mut self,
+        input: &[u8],
+        mut scan: StringScan,
+        at: usize,
+    ) -> Result<(), ParseError> {
+        check_utf8(input, &mut scan.checked, at, true)?;
+        scan.at = at;
+        self.pos = at;
+        self.state = State::InString(scan);
+        Ok(())
     }
 
     /// Decodes the escape at `at` (a backslash) into `scratch`; returns the position after it.
@@ -573,24 +616,52 @@ impl Parser {
     }
 }
 
+/// Reports a complete string to `sink`, as a key or a value.
+#[inline]
+fn finish_string<S: Sink>(
+    state: &mut State,
+    sink: &mut S,
+    value: Str<'_>,
+    key: bool,
+) -> Result<(), ParseError> {
+    if key {
+        *state = State::Colon;
+        sink.key(value)
+    } else {
+        *state = State::AfterValue;
+        sink.string(value)
+    }
+    .map_err(|kind| ParseError::new(kind, value.start - 1))
+}
+
 fn control_character(byte: u8, at: usize) -> ParseError {
     ParseError::new(ErrorKind::ControlCharacter(describe_byte(byte)), at)
 }
 
 /// Checks that `input[*checked..end]` is UTF-8 and moves `checked` to `end`. With
 /// `partial`, a character cut off at `end` is left for the next check.
+#[inline]
 fn check_utf8(
     input: &[u8],
     checked: &mut usize,
     end: usize,
     partial: bool,
 ) -> Result<(), ParseError> {
-    let bytes = &input[*checked..end];
-    if bytes.is_ascii() {
+    if input[*checked..end].is_ascii() {
         *checked = end;
         return Ok(());
     }
-    match std::str::from_utf8(bytes) {
+    check_non_ascii(input, checked, end, partial)
+}
+
+#[cold]
+fn check_non_ascii(
+    input: &[u8],
+    checked: &mut usize,
+    end: usize,
+    partial: bool,
+) -> Result<(), ParseError> {
+    match std::str::from_utf8(&input[*checked..end]) {
         Ok(_) => *checked = end,
         Err(error) if partial && error.error_len().is_none() => *checked += error.valid_up_to(),
         Err(error) => {
