@@ -446,20 +446,22 @@ impl Parser {
                 None => return Err(self.unexpected_end(input, "'\"' to close the string")),
             }
         }
-        while scan.escaped {
-            if i >= stop {
-                return self.string_later(input, scan, i);
-            }
-            match input.get(i) {
-                Some(b'"') => break,
-                Some(b'\\') => i = self.unescape(input, i)?,
-                Some(&byte) if byte < 0x20 => return Err(control_character(byte, i)),
-                Some(_) => {
-                    let end = skip_plain(window, i);
-                    self.scratch.extend_from_slice(&input[i..end]);
-                    i = end;
+        if scan.escaped {
+            loop {
+                if i >= stop {
+                    return self.string_later(input, scan, i);
                 }
-                None => return Err(self.unexpected_end(input, "'\"' to close the string")),
+                match input.get(i) {
+                    Some(b'"') => break,
+                    Some(b'\\') => i = self.unescape(input, i)?,
+                    Some(&byte) if byte < 0x20 => return Err(control_character(byte, i)),
+                    Some(_) => {
+                        let end = skip_plain(window, i);
+                        self.scratch.extend_from_slice(&input[i..end]);
+                        i = end;
+                    }
+                    None => return Err(self.unexpected_end(input, "'\"' to close the string")),
+                }
             }
         }
         // Escapes are ASCII, so the raw bytes are valid UTF-8 exactly when the content is.
