@@ -20,6 +20,7 @@ use std::sync::Mutex;
 use rustler::{Binary, MapIterator, Resource, Term, TermType};
 
 use serdex_core::bignum;
+use serdex_core::utf8;
 use serdex_core::writer::{self, Escape};
 
 rustler::atoms! {
@@ -369,7 +370,7 @@ impl<'a> Encoder<'a> {
                 // one first and also take iodata, a second call into the VM per string.
                 let binary = Binary::from_term(term).map_err(|_| Failure::Unsupported(term))?;
                 reserve(self.options.budget, self.work, binary.len())?;
-                let text = utf8(binary.as_slice()).ok_or(Failure::InvalidUtf8(term))?;
+                let text = utf8::as_str(binary.as_slice()).ok_or(Failure::InvalidUtf8(term))?;
                 writer::write_string(&mut self.out, text, self.options.escape);
             }
             TermType::Integer => self.integer(term)?,
@@ -477,23 +478,12 @@ fn reserve<'a>(budget: Option<usize>, work: usize, bytes: usize) -> Result<(), F
     }
 }
 
-/// The bytes as text if they are UTF-8, with an inlined check for the common ASCII case.
-#[inline]
-fn utf8(bytes: &[u8]) -> Option<&str> {
-    if bytes.is_ascii() {
-        // SAFETY: ASCII is UTF-8.
-        Some(unsafe { std::str::from_utf8_unchecked(bytes) })
-    } else {
-        std::str::from_utf8(bytes).ok()
-    }
-}
-
 /// A key's text, borrowed from the key itself when it is a binary.
 fn key_text(key: Term<'_>) -> Result<Cow<'_, str>, Failure<'_>> {
     match key.get_type() {
         TermType::Binary => {
             let binary = Binary::from_term(key).map_err(|_| Failure::InvalidKey(key))?;
-            utf8(binary.as_slice())
+            utf8::as_str(binary.as_slice())
                 .map(Cow::Borrowed)
                 .ok_or(Failure::InvalidKey(key))
         }
