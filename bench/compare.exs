@@ -121,9 +121,9 @@ defmodule Serdex.Bench.Compare do
     elixir_peers =
       for {name, module, app, structs} <- [
             {"Jason", Jason, :jason, :derived},
+            {"RustyJson", RustyJson, :rustyjson, :derived},
             # Jsonrs has no derive: its protocol's fallback encodes any struct as the map of
             # its fields.
-            {"RustyJson", RustyJson, :rustyjson, :derived},
             {"Jsonrs", Jsonrs, :jsonrs, :fallback}
           ] do
         {name, module,
