@@ -1,6 +1,8 @@
 # The default run is the edit-compile-test loop and takes seconds. Left out unless included:
-#   :slow   long loops and huge inputs: fuzzing, pause sweeps, 100 MB strings, 10^6 nesting
-#   :load   tests that keep every scheduler busy: the fairness probe and the soak
-#   :cargo  tests that build the crate in a copy of the project; they also need cargo on PATH
-# CI runs them all: `mix test --only slow --only load --only cargo` after `mix test`.
-ExUnit.start(exclude: [:slow, :load, :cargo])
+#   :slow     long loops and huge inputs: fuzzing, pause sweeps, 100 MB strings, 10^6 nesting
+#   :load     tests that keep every scheduler busy: the fairness probe and the soak
+#   :cargo    tests that build the crate in a copy of the project; they also need cargo on PATH
+#   :package  the build of a release NIF from the packaged files alone (minutes)
+# CI runs them after `mix test`: `mix test --only slow --only load --only cargo`, then
+# `mix test --only package`.
+ExUnit.start(exclude: [:slow, :load, :cargo, :package])

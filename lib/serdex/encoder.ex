@@ -3,7 +3,13 @@ defprotocol Serdex.Encoder do
   Encodes structs (and anything the NIF leaves to Elixir) as JSON.
 
   Plain maps, lists, strings, numbers and atoms are encoded by the NIF without calling this
-  protocol. A struct is encoded through its implementation, which returns iodata:
+  protocol. `Date`, `Time`, `NaiveDateTime` and `DateTime` have implementations that write
+  ISO 8601 strings:
+
+      iex> Serdex.encode!(%{at: ~U[2024-02-29 12:00:00Z], on: ~D[2024-02-29]})
+      ~s({"at":"2024-02-29T12:00:00Z","on":"2024-02-29"})
+
+  Any other struct is encoded through its implementation, which returns iodata:
 
       defimpl Serdex.Encoder, for: Money do
         def encode(%Money{amount: amount, currency: currency}, opts) do
@@ -17,13 +23,29 @@ defprotocol Serdex.Encoder do
       defstruct [:name, :email, :password_hash]
 
   `only:` keeps the listed fields, `except:` drops them; without options every field but
-  `:__struct__` is encoded. A struct without an implementation raises
-  `Protocol.UndefinedError`, as in Jason, so that no field is exposed by accident.
+  `:__struct__` is encoded. (Both examples define modules, so they are not `iex>` examples:
+  where protocols are consolidated, as in `:dev`, an implementation defined in IEx is
+  ignored.)
+
+  A struct without an implementation raises `Protocol.UndefinedError`, as in Jason, so that
+  no field is exposed by accident:
+
+      iex> try do
+      ...>   Serdex.encode!(%URI{host: "example.com"})
+      ...> rescue
+      ...>   error in Protocol.UndefinedError -> error.protocol
+      ...> end
+      Serdex.Encoder
   """
 
   @fallback_to_any true
 
-  @doc "Returns `value` as JSON iodata, honouring the encoding options in `opts`."
+  @doc """
+  Returns `value` as JSON iodata, honouring the encoding options in `opts`.
+
+      iex> Serdex.Encoder.encode(~D[2024-02-29], []) |> IO.iodata_to_binary()
+      ~s("2024-02-29")
+  """
   @spec encode(t(), Serdex.Encode.options()) :: iodata()
   def encode(value, opts)
 end
