@@ -2,7 +2,6 @@
 #   :slow     long loops and huge inputs: fuzzing, pause sweeps, 100 MB strings, 10^6 nesting
 #   :load     tests that keep every scheduler busy: the fairness probe and the soak
 #   :cargo    tests that build the crate in a copy of the project; they also need cargo on PATH
-#   :package  the build of a release NIF from the packaged files alone (minutes)
-# CI runs them after `mix test`: `mix test --only slow --only load --only cargo`, then
-# `mix test --only package`.
+#   :package  the build of a release NIF from the packaged files alone (also tagged :cargo)
+# CI runs them all after `mix test`: `mix test --only slow --only load --only cargo`.
 ExUnit.start(exclude: [:slow, :load, :cargo, :package])
