@@ -57,7 +57,7 @@ in
       export HOME="$TMPDIR" MIX_HOME="$TMPDIR/mix" HEX_HOME="$TMPDIR/hex"
       mkdir -p priv/native
       cp ${nif}/lib/libserdex_nif.so priv/native/libserdex_nif.so
-      mix test
+      mix test --include slow --include load
       ${probeNif}
       runHook postBuild
     '';

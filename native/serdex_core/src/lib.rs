@@ -7,6 +7,7 @@ pub mod formatter;
 pub mod parser;
 mod scan;
 pub mod slice;
+pub mod utf8;
 pub mod writer;
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 use crate::error::{ErrorKind, ParseError, describe_byte};
 use crate::scan;
 use crate::slice::{Meter, Unmetered};
+use crate::utf8;
 
 /// Bounds that protect the VM from hostile input.
 #[derive(Debug, Clone, Copy)]
@@ -663,7 +664,12 @@ fn check_non_ascii(
     end: usize,
     partial: bool,
 ) -> Result<(), ParseError> {
-    match std::str::from_utf8(&input[*checked..end]) {
+    let bytes = &input[*checked..end];
+    if utf8::as_str(bytes).is_some() {
+        *checked = end;
+        return Ok(());
+    }
+    match std::str::from_utf8(bytes) {
         Ok(_) => *checked = end,
         Err(error) if partial && error.error_len().is_none() => *checked += error.valid_up_to(),
         Err(error) => {

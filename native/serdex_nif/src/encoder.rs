@@ -21,6 +21,7 @@ use rustler::{Binary, Encoder as _, Env, ListIterator, MapIterator, Resource, Te
 
 use serdex_core::bignum;
 use serdex_core::slice::Meter;
+use serdex_core::utf8;
 use serdex_core::writer::{self, Escape};
 
 rustler::atoms! {
@@ -346,7 +347,7 @@ impl<'a> Encoder<'a> {
                 while end < bytes.len() && end > *at && bytes[end] & 0xC0 == 0x80 {
                     end -= 1;
                 }
-                let part = utf8(&bytes[*at..end]).ok_or(Failure::InvalidUtf8(text))?;
+                let part = utf8::as_str(&bytes[*at..end]).ok_or(Failure::InvalidUtf8(text))?;
                 *at = end;
                 room(&mut self.out, writer::escaped_length_bound(part.len()) + 2)?;
                 writer::write_escaped(&mut self.out, part, self.options.escape);
@@ -442,7 +443,7 @@ impl<'a> Encoder<'a> {
                         value: None,
                     });
                 } else {
-                    let text = utf8(binary.as_slice()).ok_or(Failure::InvalidUtf8(term))?;
+                    let text = utf8::as_str(binary.as_slice()).ok_or(Failure::InvalidUtf8(term))?;
                     room(&mut self.out, writer::escaped_length_bound(text.len()) + 2)?;
                     writer::write_string(&mut self.out, text, self.options.escape);
                 }
@@ -745,23 +746,12 @@ pub fn binary<'a>(env: Env<'a>, bytes: &[u8]) -> Term<'a> {
     Binary::from(binary).to_term(env)
 }
 
-/// The bytes as text if they are UTF-8, with an inlined check for the common ASCII case.
-#[inline]
-fn utf8(bytes: &[u8]) -> Option<&str> {
-    if bytes.is_ascii() {
-        // SAFETY: ASCII is UTF-8.
-        Some(unsafe { std::str::from_utf8_unchecked(bytes) })
-    } else {
-        std::str::from_utf8(bytes).ok()
-    }
-}
-
 /// A key's text, borrowed from the key itself when it is a binary.
 fn key_text(key: Term<'_>) -> Result<Cow<'_, str>, Failure<'_>> {
     match key.get_type() {
         TermType::Binary => {
             let binary = Binary::from_term(key).map_err(|_| Failure::InvalidKey(key))?;
-            utf8(binary.as_slice())
+            utf8::as_str(binary.as_slice())
                 .map(Cow::Borrowed)
                 .ok_or(Failure::InvalidKey(key))
         }
