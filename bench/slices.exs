@@ -5,7 +5,8 @@
 #
 # For each case: how many calls (slices) the work took, the median and the longest call, and
 # the whole time. A call's time includes the operating system taking the core away, so on a
-# busy machine the longest call shows that too; run it on a quiet one.
+# busy machine the longest call shows that too; run it on a quiet one. Garbage collection is
+# kept out of the timed calls (see in_fresh_process/1).
 
 defmodule Serdex.Bench.Slices do
   alias Serdex.NIF
@@ -76,8 +77,11 @@ defmodule Serdex.Bench.Slices do
   defp in_fresh_process({start, continue}) do
     parent = self()
 
+    # Room for everything the work builds, so that no garbage collection, which the VM starts
+    # when a call returns a large result, lands in a timed call.
     Process.spawn(fn -> send(parent, {:times, time_calls(start, continue)}) end,
-      min_heap_size: 20_000_000
+      min_heap_size: 20_000_000,
+      min_bin_vheap_size: 100_000_000
     )
 
     receive do

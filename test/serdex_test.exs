@@ -50,6 +50,14 @@ defmodule SerdexTest do
                [0.1, 2.225073858507201e-308, 0.0, 9_007_199_254_740_992.0]
     end
 
+    test "long strings with escapes decode exactly, also when they span slices" do
+      for length <- [70_000, 400_000] do
+        text = String.duplicate("aé\n\"\u2028😀", div(length, 10))
+        json = Serdex.encode!([text, %{"k" => text}])
+        assert Serdex.decode!(json) == [text, %{"k" => text}]
+      end
+    end
+
     test "the first of duplicate keys wins, as in Jason" do
       assert Serdex.decode!(~s({"a": 1, "b": 2, "a": 3})) == %{"a" => 1, "b" => 2}
     end

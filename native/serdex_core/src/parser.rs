@@ -71,6 +71,17 @@ pub trait Sink {
     fn boolean(&mut self, value: bool) -> Result<(), ErrorKind>;
     fn null(&mut self) -> Result<(), ErrorKind>;
 
+    /// A string value whose decoded text is long, handed over so that the sink may keep it
+    /// rather than copy it. `start..end` is its source text.
+    fn long_string(&mut self, text: String, start: usize, end: usize) -> Result<(), ErrorKind> {
+        self.string(Str {
+            text: &text,
+            start,
+            end,
+            escaped: true,
+        })
+    }
+
     /// Whether the parse must stop after the current step, whatever the meter says: the sink
     /// has work for its caller to do first.
     fn wants_pause(&self) -> bool {
@@ -468,6 +479,14 @@ impl Parser {
         // Escapes are ASCII, so the raw bytes are valid UTF-8 exactly when the content is.
         check_utf8(input, &mut scan.checked, i, false)?;
         self.pos = i + 1;
+        if scan.escaped && !scan.key && self.scratch.len() > CHUNK {
+            // SAFETY: checked as UTF-8 above; the scratch text only gains whole characters.
+            let text = unsafe { String::from_utf8_unchecked(std::mem::take(&mut self.scratch)) };
+            self.state = State::AfterValue;
+            return sink
+                .long_string(text, scan.start, i)
+                .map_err(|kind| ParseError::new(kind, scan.start - 1));
+        }
         let bytes = if scan.escaped {
             &self.scratch[..]
         } else {
@@ -491,6 +510,11 @@ impl Parser {
         at: usize,
     ) -> Result<(), ParseError> {
         check_utf8(input, &mut scan.checked, at, true)?;
+        if scan.escaped {
+            // The decoded text is never longer than the raw text left; with room for all of
+            // it, the buffer is never moved whole to grow, in one step.
+            let _ = self.scratch.try_reserve(input.len() - scan.start);
+        }
         scan.at = at;
         self.pos = at;
         self.state = State::InString(scan);

@@ -19,6 +19,7 @@ use std::sync::Mutex;
 
 use rustler::{Binary, Encoder as _, Env, ListIterator, MapIterator, Resource, Term, TermType};
 
+use crate::binaries;
 use serdex_core::bignum;
 use serdex_core::slice::Meter;
 use serdex_core::utf8;
@@ -552,7 +553,7 @@ impl<'a> Encoder<'a> {
     /// that the cost of many holes is paid step by step, not all at the end.
     fn hole(&mut self, term: Term<'a>) {
         if !self.out.is_empty() {
-            let text = binary(self.env, &self.out);
+            let text = binaries::copy(self.env, &self.out);
             self.out.clear();
             self.pieces.push(Piece::Term(text));
         }
@@ -740,12 +741,6 @@ fn list(term: Term<'_>) -> impl Iterator<Item = Term<'_>> {
     term.decode::<ListIterator>().into_iter().flatten()
 }
 
-pub fn binary<'a>(env: Env<'a>, bytes: &[u8]) -> Term<'a> {
-    let mut binary = rustler::NewBinary::new(env, bytes.len());
-    binary.as_mut_slice().copy_from_slice(bytes);
-    Binary::from(binary).to_term(env)
-}
-
 /// A key's text, borrowed from the key itself when it is a binary.
 fn key_text(key: Term<'_>) -> Result<Cow<'_, str>, Failure<'_>> {
     match key.get_type() {
@@ -774,6 +769,6 @@ fn key_binary<'a>(env: Env<'a>, key: Term<'a>, text: &str) -> Term<'a> {
     if key.get_type() == TermType::Binary {
         key
     } else {
-        binary(env, text.as_bytes())
+        binaries::copy(env, text.as_bytes())
     }
 }

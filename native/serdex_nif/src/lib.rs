@@ -6,6 +6,7 @@
 //! dirty CPU scheduler, because no slice can bound them: printing an integer of thousands of
 //! digits, and a decode that allows such integers.
 
+mod binaries;
 mod encoder;
 mod term_sink;
 
@@ -248,7 +249,7 @@ fn format_slice<'a>(
             let mut parts: Vec<Term> = formatter
                 .into_parts()
                 .into_iter()
-                .map(|part| output(env, part))
+                .map(|part| binaries::owned(env, part))
                 .collect();
             let output = match parts.len() {
                 1 => parts.remove(0),
@@ -372,7 +373,7 @@ fn pieces_term<'a>(env: Env<'a>, pieces: Vec<Piece<'a>>) -> Term<'a> {
 fn integer_to_string_dirty<'a>(env: Env<'a>, integer: Term<'a>) -> NifResult<Term<'a>> {
     let text = bignum::external_to_decimal(integer.to_binary().as_slice())
         .ok_or(rustler::Error::BadArg)?;
-    Ok(binary(env, text.as_bytes()))
+    Ok(binaries::copy(env, text.as_bytes()))
 }
 
 /// Panics on purpose, so that tests can check that a panic becomes an Elixir exception.
@@ -381,35 +382,14 @@ fn debug_panic() -> Atom {
     panic!("serdex debug_panic called")
 }
 
-fn binary<'a>(env: Env<'a>, bytes: &[u8]) -> Term<'a> {
-    encoder::binary(env, bytes)
-}
-
-/// Output text as a binary: copied when it is small, and otherwise handed over as it is.
-fn output(env: Env<'_>, bytes: Vec<u8>) -> Term<'_> {
-    if bytes.len() <= 64 * 1024 {
-        binary(env, &bytes)
-    } else {
-        ResourceArc::new(Text(bytes))
-            .make_binary(env, |text| &text.0)
-            .to_term(env)
-    }
-}
-
 /// Encoder output: copied when its buffer can be used again, and otherwise handed over.
 fn output_from<'a>(env: Env<'a>, json: &mut encoder::Output) -> Term<'a> {
     if json.len() <= encoder::SPARE_CAPACITY_LIMIT {
-        binary(env, json)
+        binaries::copy(env, json)
     } else {
-        output(env, json.take())
+        binaries::owned(env, json.take())
     }
 }
-
-/// Output too long to copy, owned by the binary made from it.
-struct Text(Vec<u8>);
-
-#[rustler::resource_impl]
-impl Resource for Text {}
 
 /// The slice of time a call on a normal scheduler works for before it returns to carry on
 /// in another call.

@@ -10,6 +10,7 @@
 use rustler::sys::{self, ErlNifTerm};
 use rustler::{Atom, Binary, Encoder, Env, ListIterator, NifResult, Term};
 
+use crate::binaries;
 use serdex_core::bignum;
 use serdex_core::error::ErrorKind;
 use serdex_core::parser::{Number, Sink, Str};
@@ -371,6 +372,12 @@ impl Sink for TermSink<'_> {
             }
             None => Ok(()),
         }
+    }
+
+    fn long_string(&mut self, text: String, _start: usize, _end: usize) -> Result<(), ErrorKind> {
+        let term = binaries::owned(self.env, text.into_bytes());
+        self.values.push(term.as_c_arg());
+        Ok(())
     }
 
     fn wants_pause(&self) -> bool {
