@@ -435,6 +435,42 @@ impl Parser {
         sink: &mut S,
         mut scan: StringScan,
     ) -> Result<(), ParseError> {
+        let Some(end) = self.scan_string(input, &mut scan)? else {
+            return Ok(());
+        };
+        self.pos = end + 1;
+        if scan.escaped && !scan.key && self.scratch.len() > CHUNK {
+            // SAFETY: checked as UTF-8 by scan_string; the scratch text only gains whole
+            // characters.
+            let text = unsafe { String::from_utf8_unchecked(std::mem::take(&mut self.scratch)) };
+            self.state = State::AfterValue;
+            return sink
+                .long_string(text, scan.start, end)
+                .map_err(|kind| ParseError::new(kind, scan.start - 1));
+        }
+        let bytes = if scan.escaped {
+            &self.scratch[..]
+        } else {
+            &input[scan.start..end]
+        };
+        let value = Str {
+            // SAFETY: as above.
+            text: unsafe { std::str::from_utf8_unchecked(bytes) },
+            start: scan.start,
+            end,
+            escaped: scan.escaped,
+        };
+        finish_string(&mut self.state, sink, value, scan.key)
+    }
+
+    /// The reading itself, kept apart from the sink so that its loop stays small: returns
+    /// the position of the closing quote, or None when the step ended first (the state then
+    /// says where to carry on).
+    fn scan_string(
+        &mut self,
+        input: &[u8],
+        scan: &mut StringScan,
+    ) -> Result<Option<usize>, ParseError> {
         let limit = input.len().min(scan.at + CHUNK);
         // Where this step ends, if the input goes on past it.
         let stop = if limit < input.len() {
@@ -454,14 +490,14 @@ impl Parser {
                     self.scratch.extend_from_slice(&input[scan.start..i]);
                 }
                 Some(&byte) if byte < 0x20 => return Err(control_character(byte, i)),
-                Some(_) => return self.string_later(input, scan, i),
+                Some(_) => return self.string_later(input, *scan, i).map(|()| None),
                 None => return Err(self.unexpected_end(input, "'\"' to close the string")),
             }
         }
         if scan.escaped {
             loop {
                 if i >= stop {
-                    return self.string_later(input, scan, i);
+                    return self.string_later(input, *scan, i).map(|()| None);
                 }
                 match input.get(i) {
                     Some(b'"') => break,
@@ -478,28 +514,7 @@ impl Parser {
         }
         // Escapes are ASCII, so the raw bytes are valid UTF-8 exactly when the content is.
         check_utf8(input, &mut scan.checked, i, false)?;
-        self.pos = i + 1;
-        if scan.escaped && !scan.key && self.scratch.len() > CHUNK {
-            // SAFETY: checked as UTF-8 above; the scratch text only gains whole characters.
-            let text = unsafe { String::from_utf8_unchecked(std::mem::take(&mut self.scratch)) };
-            self.state = State::AfterValue;
-            return sink
-                .long_string(text, scan.start, i)
-                .map_err(|kind| ParseError::new(kind, scan.start - 1));
-        }
-        let bytes = if scan.escaped {
-            &self.scratch[..]
-        } else {
-            &input[scan.start..i]
-        };
-        let value = Str {
-            // SAFETY: checked as UTF-8 above; the scratch text only gains whole characters.
-            text: unsafe { std::str::from_utf8_unchecked(bytes) },
-            start: scan.start,
-            end: i,
-            escaped: scan.escaped,
-        };
-        finish_string(&mut self.state, sink, value, scan.key)
+        Ok(Some(i))
     }
 
     /// Ends the step inside a string, at `at`, to read on from there in the next one.
