@@ -31,11 +31,23 @@ defmodule Serdex.NIF do
 
   def run(result, _continue), do: result
 
-  defp call(:append, lists), do: :lists.append(lists)
   defp call(:to_list, map), do: :maps.to_list(map)
 
-  # The parts hold pairs in document order; for a key given twice the first value wins.
-  defp call(:object, parts), do: parts |> :lists.append() |> :lists.reverse() |> :maps.from_list()
+  # An array or object of a decode, from its parts in document order: tuples of members, for
+  # an object keys and values in turn. For a key given twice the first value wins: the pairs
+  # are listed last to first, and :maps.from_list/1 keeps the last of each key.
+  defp call(:append, parts), do: parts |> :lists.reverse() |> Enum.reduce([], &prepend/2)
+  defp call(:object, parts), do: parts |> Enum.reduce([], &prepend_pairs/2) |> :maps.from_list()
+
+  defp prepend(tuple, list), do: prepend(tuple, tuple_size(tuple), list)
+  defp prepend(_tuple, 0, list), do: list
+  defp prepend(tuple, i, list), do: prepend(tuple, i - 1, [elem(tuple, i - 1) | list])
+
+  defp prepend_pairs(tuple, pairs), do: prepend_pairs(tuple, 0, tuple_size(tuple), pairs)
+  defp prepend_pairs(_tuple, size, size, pairs), do: pairs
+
+  defp prepend_pairs(tuple, i, size, pairs),
+    do: prepend_pairs(tuple, i + 2, size, [{elem(tuple, i), elem(tuple, i + 1)} | pairs])
 
   def nif_info, do: :erlang.nif_error(:nif_not_loaded)
   def decode(_input, _options), do: :erlang.nif_error(:nif_not_loaded)

@@ -196,14 +196,11 @@ impl Parser {
         let mut look_at = self.pos + BYTES_PER_LOOK;
         loop {
             match self.state {
-                State::Value => {
-                    self.value(input, sink)?;
-                    // A scalar's step is metered with the one after it, which follows at once.
-                    if let State::AfterValue = self.state {
-                        continue;
+                State::Value | State::AfterValue => {
+                    if let Some(status) = self.fast(input, sink, meter, &mut steps, &mut look_at)? {
+                        return Ok(status);
                     }
                 }
-                State::AfterValue => self.after_value(input, sink)?,
                 State::ArrayFirst => match self.next(input) {
                     Next::Byte(b']') => self.close(sink, Container::Array)?,
                     Next::Byte(_) | Next::End => self.state = State::Value,
@@ -243,6 +240,135 @@ impl Parser {
         }
     }
 
+    /// The common path: values and what follows them, in one loop, without going back to
+    /// the state between tokens. It leaves when a rarer state begins (a long run of
+    /// whitespace, a long string), when the meter says so (looked at once per value), or at
+    /// the end; `self.state` then says where to carry on.
+    fn fast<S: Sink, M: Meter>(
+        &mut self,
+        input: &[u8],
+        sink: &mut S,
+        meter: &mut M,
+        steps: &mut u32,
+        look_at: &mut usize,
+    ) -> Result<Option<Status>, ParseError> {
+        let mut complete = matches!(self.state, State::AfterValue);
+        // A slice that starts after a value reads on before it looks at the meter, so that
+        // every slice makes progress.
+        let mut resumed = complete;
+        loop {
+            if !complete {
+                self.value(input, sink)?;
+                match self.state {
+                    State::AfterValue => {}
+                    State::ArrayFirst => match self.next(input) {
+                        Next::Byte(b']') => self.close(sink, Container::Array)?,
+                        Next::Byte(_) | Next::End => {
+                            self.state = State::Value;
+                            continue;
+                        }
+                        Next::Later => return Ok(None),
+                    },
+                    State::ObjectFirst => match self.next(input) {
+                        Next::Byte(b'}') => self.close(sink, Container::Object)?,
+                        Next::Byte(_) | Next::End => {
+                            self.state = State::Key;
+                            if self.key(input, sink)? {
+                                continue;
+                            }
+                            return Ok(None);
+                        }
+                        Next::Later => return Ok(None),
+                    },
+                    _ => return Ok(None),
+                }
+            }
+            complete = false;
+            // A value is complete: its container goes on, closes, or the text ends.
+            if !std::mem::take(&mut resumed) {
+                *steps -= 1;
+                if *steps == 0 || self.pos >= *look_at || sink.wants_pause() {
+                    if sink.wants_pause() || meter.expired() {
+                        self.state = State::AfterValue;
+                        return Ok(Some(Status::Paused));
+                    }
+                    *steps = meter.steps_per_look();
+                    *look_at = self.pos + BYTES_PER_LOOK;
+                }
+            }
+            let next = self.next(input);
+            let Some(&container) = self.stack.last() else {
+                return match next {
+                    Next::End => {
+                        self.state = State::Done;
+                        Ok(Some(Status::Done))
+                    }
+                    Next::Byte(byte) => Err(ParseError::new(
+                        ErrorKind::TrailingData(describe_byte(byte)),
+                        self.pos,
+                    )),
+                    Next::Later => {
+                        self.state = State::AfterValue;
+                        Ok(None)
+                    }
+                };
+            };
+            let (close, expected) = match container {
+                Container::Array => (b']', "',' or ']'"),
+                Container::Object => (b'}', "',' or '}'"),
+            };
+            match next {
+                Next::Byte(b',') => {
+                    self.pos += 1;
+                    if container == Container::Object {
+                        self.state = State::Key;
+                        if !self.key(input, sink)? {
+                            return Ok(None);
+                        }
+                    } else {
+                        self.state = State::Value;
+                    }
+                }
+                Next::Byte(byte) if byte == close => {
+                    self.close(sink, container)?;
+                    complete = true;
+                }
+                Next::Byte(other) => return Err(self.unexpected(other, expected)),
+                Next::End => return Err(self.unexpected_end(input, expected)),
+                Next::Later => {
+                    self.state = State::AfterValue;
+                    return Ok(None);
+                }
+            }
+        }
+    }
+
+    /// In state Key: reads a key and the colon after it. Returns whether a value follows at
+    /// once; otherwise the state says where to carry on.
+    #[inline]
+    fn key<S: Sink>(&mut self, input: &[u8], sink: &mut S) -> Result<bool, ParseError> {
+        match self.next(input) {
+            Next::Byte(b'"') => self.string(input, sink, true)?,
+            Next::Byte(other) => return Err(self.unexpected(other, "a string key")),
+            Next::End => return Err(self.unexpected_end(input, "a string key")),
+            Next::Later => return Ok(false),
+        }
+        if !matches!(self.state, State::Colon) {
+            return Ok(false);
+        }
+        match self.next(input) {
+            Next::Byte(b':') => {
+                self.pos += 1;
+                self.state = State::Value;
+                Ok(true)
+            }
+            Next::Byte(other) => Err(self.unexpected(other, "':'")),
+            Next::End => Err(self.unexpected_end(input, "':'")),
+            Next::Later => Ok(false),
+        }
+    }
+
+    #[inline(always)]
     fn value<S: Sink>(&mut self, input: &[u8], sink: &mut S) -> Result<(), ParseError> {
         let byte = match self.next(input) {
             Next::Byte(byte) => byte,
@@ -284,45 +410,6 @@ impl Parser {
             other => return Err(self.unexpected(other, "a value")),
         };
         event.map_err(|kind| ParseError::new(kind, at))
-    }
-
-    /// After a complete value: closes its container, moves to the next member, or ends.
-    fn after_value<S: Sink>(&mut self, input: &[u8], sink: &mut S) -> Result<(), ParseError> {
-        let next = self.next(input);
-        let container = match self.stack.last() {
-            Some(&container) => container,
-            None => {
-                return match next {
-                    Next::End => {
-                        self.state = State::Done;
-                        Ok(())
-                    }
-                    Next::Byte(byte) => Err(ParseError::new(
-                        ErrorKind::TrailingData(describe_byte(byte)),
-                        self.pos,
-                    )),
-                    Next::Later => Ok(()),
-                };
-            }
-        };
-        let (close, expected) = match container {
-            Container::Array => (b']', "',' or ']'"),
-            Container::Object => (b'}', "',' or '}'"),
-        };
-        match next {
-            Next::Byte(b',') => {
-                self.pos += 1;
-                self.state = match container {
-                    Container::Array => State::Value,
-                    Container::Object => State::Key,
-                };
-                Ok(())
-            }
-            Next::Byte(byte) if byte == close => self.close(sink, container),
-            Next::Byte(other) => Err(self.unexpected(other, expected)),
-            Next::End => Err(self.unexpected_end(input, expected)),
-            Next::Later => Ok(()),
-        }
     }
 
     fn open(&mut self, container: Container) -> Result<(), ParseError> {

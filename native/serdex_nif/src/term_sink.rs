@@ -15,10 +15,13 @@ use serdex_core::bignum;
 use serdex_core::error::ErrorKind;
 use serdex_core::parser::{Number, Sink, Str};
 
-/// Containers with more members than this are built by the Elixir side when decoding in
-/// slices, if they span slices or, for objects, whatever their history: building a map
-/// takes longer per member than parsing it. Smaller ones are put together here.
-const LARGE_CONTAINER: usize = 4096;
+/// When decoding in slices, objects with more members than this are built by the Elixir
+/// side, whatever their history: building a map takes longer per member than parsing it.
+const LARGE_OBJECT: usize = 2 * 4096;
+
+/// Arrays that span slices are built by the Elixir side beyond this many members; smaller
+/// ones are put together here, in one step of a bounded length.
+const LARGE_ARRAY: usize = 64 * 1024;
 
 /// What object keys become.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,8 +33,8 @@ pub enum Keys {
     ExistingAtoms,
 }
 
-/// A container for the Elixir side to build from its parts, oldest first: an array from
-/// lists of members, or an object from lists of `{key, value}` pairs.
+/// A container for the Elixir side to build from its parts, oldest first: tuples of members,
+/// or for an object, of keys and values in turn.
 pub enum Join<'a> {
     Array(Term<'a>),
     Object(Term<'a>),
@@ -63,8 +66,8 @@ struct Open {
     /// Where its members of this slice start in `values`.
     start: usize,
     object: bool,
-    /// The parts it gained in earlier slices (lists of members, or of pairs for an object),
-    /// the newest first, or `[]`.
+    /// The parts it gained in earlier slices (tuples of members; keys and values in turn for
+    /// an object), the newest first, or `[]`.
     earlier: ErlNifTerm,
     /// How many members (keys and values, for an object) those parts hold.
     earlier_members: usize,
@@ -120,7 +123,7 @@ impl<'a> TermSink<'a> {
             let parts = if members.is_empty() {
                 earlier
             } else {
-                earlier.list_prepend(self.part(members, open.object))
+                earlier.list_prepend(self.part(members))
             };
             let count = open.earlier_members + members.len();
             outer = outer.list_prepend((open.object, parts, count, self.list(carried)));
@@ -195,20 +198,17 @@ impl<'a> TermSink<'a> {
         self.term(list)
     }
 
-    /// A part of a container: its members as a list, or for an object, as a list of pairs.
-    fn part(&self, members: &[ErlNifTerm], object: bool) -> Term<'a> {
-        if !object {
-            return self.list(members);
-        }
-        let pairs: Vec<ErlNifTerm> = members
-            .chunks_exact(2)
-            .map(|pair| {
-                (self.term(pair[0]), self.term(pair[1]))
-                    .encode(self.env)
-                    .as_c_arg()
-            })
-            .collect();
-        self.list(&pairs)
+    /// A part of a container: its members as a tuple.
+    fn part(&self, members: &[ErlNifTerm]) -> Term<'a> {
+        // SAFETY: the slice holds terms of `env`.
+        let tuple = unsafe {
+            sys::enif_make_tuple_from_array(
+                self.env.as_c_arg(),
+                members.as_ptr(),
+                members.len() as u32,
+            )
+        };
+        self.term(tuple)
     }
 
     fn begin(&mut self, object: bool) {
@@ -224,10 +224,14 @@ impl<'a> TermSink<'a> {
     /// gathering those of earlier slices there, or leaves it to Elixir (as `self.join`).
     fn close(&mut self) -> Option<usize> {
         let open = self.open.pop()?;
-        let members = self.values.len() - open.start;
-        let total = open.earlier_members + members;
-        let large = total > LARGE_CONTAINER && self.sliced;
-        if open.earlier == self.empty_list && !(large && open.object) {
+        let total = open.earlier_members + self.values.len() - open.start;
+        let large = self.sliced
+            && if open.object {
+                total > LARGE_OBJECT
+            } else {
+                total > LARGE_ARRAY
+            };
+        if open.earlier == self.empty_list && !large {
             return Some(open.start);
         }
         let mut parts: Vec<Term<'a>> = self.term(open.earlier).into_list_iterator().ok()?.collect();
@@ -235,12 +239,12 @@ impl<'a> TermSink<'a> {
         if !large {
             let current = self.values.split_off(open.start);
             for part in parts {
-                self.gather(part, open.object);
+                self.gather(part);
             }
             self.values.extend(current);
             return Some(open.start);
         }
-        parts.push(self.part(&self.values[open.start..], open.object));
+        parts.push(self.part(&self.values[open.start..]));
         let parts = parts.encode(self.env);
         self.join = Some(if open.object {
             Join::Object(parts)
@@ -252,16 +256,22 @@ impl<'a> TermSink<'a> {
     }
 
     /// Appends the members of a part to `values`.
-    fn gather(&mut self, part: Term<'a>, object: bool) {
-        for member in part.into_list_iterator().into_iter().flatten() {
-            if object {
-                if let Ok((key, value)) = member.decode::<(Term, Term)>() {
-                    self.values.push(key.as_c_arg());
-                    self.values.push(value.as_c_arg());
-                }
-            } else {
-                self.values.push(member.as_c_arg());
-            }
+    fn gather(&mut self, part: Term<'a>) {
+        let mut arity = 0;
+        let mut members: *const ErlNifTerm = std::ptr::null();
+        // SAFETY: `part` is a term of `env`; the VM fills in the tuple's size and elements.
+        let ok = unsafe {
+            sys::enif_get_tuple(
+                self.env.as_c_arg(),
+                part.as_c_arg(),
+                &mut arity,
+                &mut members,
+            )
+        };
+        if ok != 0 && !members.is_null() {
+            // SAFETY: the tuple has `arity` elements at `members`.
+            let members = unsafe { std::slice::from_raw_parts(members, arity as usize) };
+            self.values.extend_from_slice(members);
         }
     }
 
