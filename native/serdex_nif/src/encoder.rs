@@ -178,7 +178,7 @@ pub fn encode<'a, M: Meter>(
         outer_terms: Term::list_new_empty(env),
         iterators: Vec::new(),
         to_list: None,
-        cost: 0,
+        budget: 0,
     };
     match resume {
         None => {
@@ -187,24 +187,24 @@ pub fn encode<'a, M: Meter>(
         }
         Some((progress, terms, entries)) => encoder.restore(progress, terms, entries)?,
     }
-    let mut steps = meter.steps_per_look();
-    while encoder.surface()? {
-        if encoder.to_list.is_some() {
-            return Ok(encoder.suspend());
+    encoder.budget = meter.steps_per_look() as isize;
+    loop {
+        if encoder.stack.is_empty() && !encoder.surface()? {
+            break;
         }
-        if encoder.out.len() >= PART {
-            encoder.flush_part()?;
-        }
-        let before = encoder.out.len();
         encoder.step()?;
-        let written = encoder.out.len().saturating_sub(before);
-        let cost = 1 + written / 1024 + std::mem::take(&mut encoder.cost);
-        steps = steps.saturating_sub(u32::try_from(cost).unwrap_or(u32::MAX));
-        if steps == 0 {
+        encoder.budget -= 1;
+        if encoder.budget <= 0 {
+            if encoder.to_list.is_some() {
+                return Ok(encoder.suspend());
+            }
+            if encoder.out.len() >= PART {
+                encoder.flush_part()?;
+            }
             if meter.expired() && encoder.surface()? {
                 return Ok(encoder.suspend());
             }
-            steps = meter.steps_per_look();
+            encoder.budget = meter.steps_per_look() as isize;
         }
     }
     Ok(Outcome::Done(encoder.finish()))
@@ -284,8 +284,9 @@ struct Encoder<'a> {
     iterators: Vec<MapIterator<'a>>,
     /// A large map just opened, whose entries Elixir must list.
     to_list: Option<Term<'a>>,
-    /// Work of the current step beyond what its output shows, in steps.
-    cost: usize,
+    /// Steps left before the meter is looked at. A step that writes or computes much more
+    /// than most takes more off.
+    budget: isize,
 }
 
 impl<'a> Encoder<'a> {
@@ -352,6 +353,7 @@ impl<'a> Encoder<'a> {
                 *at = end;
                 room(&mut self.out, writer::escaped_length_bound(part.len()) + 2)?;
                 writer::write_escaped(&mut self.out, part, self.options.escape);
+                self.charge(part.len() >> 10);
                 if end < bytes.len() {
                     return Ok(None);
                 }
@@ -378,12 +380,13 @@ impl<'a> Encoder<'a> {
         first: bool,
     ) -> Result<Option<Step<'a>>, Failure<'a>> {
         let separator = usize::from(!first);
-        if key.get_type() == TermType::Integer && key.decode::<i64>().is_err() {
-            let external = key.to_binary();
-            if external.len() > LARGE_BIGNUM_BYTES {
-                // Printed on a dirty scheduler, between the quotes written here. Under
-                // `maps: :strict` it is not compared with the other keys: only a string or
-                // atom key with the same thousands of digits could collide with it.
+        let text = match key_text(key)? {
+            Some(text) => text,
+            None => {
+                // An integer too long to print here: printed on a dirty scheduler, between
+                // the quotes written here. Under `maps: :strict` it is not compared with the
+                // other keys: only a string or atom key with the same thousands of digits
+                // could collide with it.
                 room(&mut self.out, separator + 1)?;
                 self.out.extend_from_slice(&b",\""[1 - separator..]);
                 self.hole(key);
@@ -391,8 +394,7 @@ impl<'a> Encoder<'a> {
                 self.out.extend_from_slice(b"\":");
                 return Ok(Some(Step::Value(value)));
             }
-        }
-        let text = key_text(key)?;
+        };
         self.remember_key(&text)?;
         if text.len() > TEXT_PART {
             room(&mut self.out, separator + 1)?;
@@ -412,6 +414,7 @@ impl<'a> Encoder<'a> {
             self.out.push(b',');
         }
         writer::write_string(&mut self.out, &text, self.options.escape);
+        self.charge(text.len() >> 10);
         self.out.push(b':');
         Ok(Some(Step::Value(value)))
     }
@@ -447,6 +450,7 @@ impl<'a> Encoder<'a> {
                     let text = utf8::as_str(binary.as_slice()).ok_or(Failure::InvalidUtf8(term))?;
                     room(&mut self.out, writer::escaped_length_bound(text.len()) + 2)?;
                     writer::write_string(&mut self.out, text, self.options.escape);
+                    self.charge(text.len() >> 10);
                 }
             }
             TermType::Integer => self.integer(term)?,
@@ -463,11 +467,13 @@ impl<'a> Encoder<'a> {
                     consumed: 0,
                 });
             }
-            TermType::Map if matches!(term.map_size(), Ok(0)) => {
-                room(&mut self.out, 2)?;
-                self.out.extend_from_slice(b"{}");
-            }
-            TermType::Map => self.open_map(term)?,
+            TermType::Map => match term.map_size() {
+                Ok(0) => {
+                    room(&mut self.out, 2)?;
+                    self.out.extend_from_slice(b"{}");
+                }
+                size => self.open_map(term, size.unwrap_or(0))?,
+            },
             _ => return Err(Failure::Unsupported(term)),
         }
         Ok(())
@@ -476,7 +482,7 @@ impl<'a> Encoder<'a> {
     // Kept out of `value`: the iterator is large, and carrying its space in `value`'s stack
     // frame slowed down the walk over every scalar.
     #[inline(never)]
-    fn open_map(&mut self, term: Term<'a>) -> Result<(), Failure<'a>> {
+    fn open_map(&mut self, term: Term<'a>, size: usize) -> Result<(), Failure<'a>> {
         if term.map_get(__struct__()).is_ok() {
             self.hole(term);
             return Ok(());
@@ -484,8 +490,9 @@ impl<'a> Encoder<'a> {
         room(&mut self.out, 1)?;
         self.out.push(b'{');
         let seen = self.options.strict_keys.then(HashSet::new);
-        if term.map_size().is_ok_and(|size| size > LARGE_MAP) {
+        if size > LARGE_MAP {
             self.to_list = Some(term);
+            self.budget = 0;
             self.stack.push(Frame::Map {
                 pairs: Some(term),
                 consumed: 0,
@@ -540,13 +547,21 @@ impl<'a> Encoder<'a> {
                 return Ok(());
             }
             // The conversion is quadratic: a bignum near the limit costs a few hundred steps.
-            self.cost += (external.len() / 64).pow(2);
+            self.charge((external.len() / 64).pow(2));
             let text = bignum::external_to_decimal(external.as_slice())
                 .ok_or(Failure::Unsupported(term))?;
             room(&mut self.out, text.len())?;
             self.out.extend_from_slice(text.as_bytes());
         }
         Ok(())
+    }
+
+    /// Counts work beyond an ordinary step: `steps` more of them.
+    #[inline]
+    fn charge(&mut self, steps: usize) {
+        self.budget = self
+            .budget
+            .saturating_sub(isize::try_from(steps).unwrap_or(isize::MAX));
     }
 
     /// Leaves `term` to the Elixir side. The text before it becomes a binary right away, so
@@ -741,24 +756,31 @@ fn list(term: Term<'_>) -> impl Iterator<Item = Term<'_>> {
     term.decode::<ListIterator>().into_iter().flatten()
 }
 
-/// A key's text, borrowed from the key itself when it is a binary.
-fn key_text(key: Term<'_>) -> Result<Cow<'_, str>, Failure<'_>> {
+/// A key's text, borrowed from the key itself when it is a binary; None for an integer too
+/// long to print on a normal scheduler.
+fn key_text(key: Term<'_>) -> Result<Option<Cow<'_, str>>, Failure<'_>> {
     match key.get_type() {
         TermType::Binary => {
             let binary = Binary::from_term(key).map_err(|_| Failure::InvalidKey(key))?;
             utf8::as_str(binary.as_slice())
-                .map(Cow::Borrowed)
+                .map(|text| Some(Cow::Borrowed(text)))
                 .ok_or(Failure::InvalidKey(key))
         }
         TermType::Atom => key
             .atom_to_string()
-            .map(Cow::Owned)
+            .map(|text| Some(Cow::Owned(text)))
             .map_err(|_| Failure::InvalidKey(key)),
         TermType::Integer => match key.decode::<i64>() {
-            Ok(value) => Ok(Cow::Owned(value.to_string())),
-            Err(_) => bignum::external_to_decimal(key.to_binary().as_slice())
-                .map(Cow::Owned)
-                .ok_or(Failure::InvalidKey(key)),
+            Ok(value) => Ok(Some(Cow::Owned(value.to_string()))),
+            Err(_) => {
+                let external = key.to_binary();
+                if external.len() > LARGE_BIGNUM_BYTES {
+                    return Ok(None);
+                }
+                bignum::external_to_decimal(external.as_slice())
+                    .map(|text| Some(Cow::Owned(text)))
+                    .ok_or(Failure::InvalidKey(key))
+            }
         },
         _ => Err(Failure::InvalidKey(key)),
     }
