@@ -283,6 +283,14 @@ defmodule SerdexTest do
       assert Serdex.decode!(json) == term
     end
 
+    test "maps of more than 4,096 entries, listed by the VM first, encode whole" do
+      map = Map.new(1..5000, &{Integer.to_string(&1), &1})
+
+      for term <- [map, [map], %{"outer" => map}] do
+        assert Serdex.decode!(Serdex.encode!(term)) == term
+      end
+    end
+
     test "deeply nested terms encode without recursion" do
       deep = Enum.reduce(1..100_000, [], fn _, acc -> [acc] end)
       json = Serdex.encode!(deep)

@@ -184,6 +184,9 @@ pub fn encode<'a, M: Meter>(
         None => {
             encoder.out = spare_buffer();
             encoder.value(root)?;
+            if encoder.to_list.is_some() {
+                return Ok(encoder.suspend());
+            }
         }
         Some((progress, terms, entries)) => encoder.restore(progress, terms, entries)?,
     }
