@@ -2,6 +2,7 @@ defmodule SerdexTest do
   use ExUnit.Case, async: true
 
   alias Serdex.{DecodeError, EncodeError}
+  import Bitwise, only: [<<<: 2]
 
   defmodule User do
     @derive {Serdex.Encoder, only: [:name, :email]}
@@ -172,12 +173,27 @@ defmodule SerdexTest do
                "[#{big},-#{big},18446744073709551615]"
     end
 
-    test "encodes floats in the shortest form that round-trips" do
-      assert Serdex.encode!([0.1, 1.0, -0.0, 1.0e300, 5.0e-324, 123.456]) ==
-               "[0.1,1.0,-0.0,1e300,5e-324,123.456]"
+    test "encodes floats as :erlang.float_to_binary(f, [:short]) writes them, as Jason does" do
+      assert Serdex.encode!([0.1, 1.0, -0.0, 1.0e300, 5.0e-324, 123.456, 1.0e22, 1.0e15]) ==
+               "[0.1,1.0,-0.0,1.0e300,5.0e-324,123.456,1.0e22,1.0e15]"
 
       for float <- [:math.pi(), 1 / 3, 2.2250738585072014e-308, 1.7976931348623157e308] do
         assert Serdex.decode!(Serdex.encode!(float)) === float
+      end
+    end
+
+    test "every float, over random bit patterns and magnitudes, matches the VM's short form" do
+      floats =
+        for _ <- 1..20_000 do
+          case :rand.uniform(3) do
+            1 -> :rand.uniform() * :math.pow(10, :rand.uniform(40) - 20)
+            2 -> Float.round(:rand.uniform() * 1.0e6, :rand.uniform(6))
+            3 -> random_bits_float()
+          end
+        end
+
+      for float <- floats ++ Enum.map(-30..30, &:math.pow(10, &1)) do
+        assert Serdex.encode!(float) == :erlang.float_to_binary(float, [:short])
       end
     end
 
@@ -303,5 +319,12 @@ defmodule SerdexTest do
       assert_raise ErlangError, ~r/nif_panicked/, fn -> Serdex.NIF.debug_panic() end
       assert Serdex.decode!("[1]") == [1]
     end
+  end
+
+  defp random_bits_float do
+    <<float::float>> =
+      <<:rand.uniform(2) - 1::1, :rand.uniform(2046)::11, :rand.uniform(1 <<< 52) - 1::52>>
+
+    float
   end
 end

@@ -130,20 +130,142 @@ pub fn write_u64(out: &mut Vec<u8>, value: u64) {
     out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
 }
 
-/// Appends the shortest decimal that reads back as exactly `value` (which must be finite,
-/// as every BEAM float is). Integral values keep a `.0` so they decode as floats again.
+/// Appends `value` (which must be finite, as every BEAM float is) exactly as
+/// `:erlang.float_to_binary(value, [:short])` writes it, which is what Jason writes: the
+/// shortest digits that read back as `value`, in fixed notation (`0.001`, `123.0`) or
+/// scientific notation (`1.0e22`, `1.2e-5`) by the VM's rule (see `use_fixed`).
 pub fn write_f64(out: &mut Vec<u8>, value: f64) {
     debug_assert!(value.is_finite());
-    // Ryū prints at most 24 bytes, and `.0` is added only to short integral forms.
-    out.reserve(26);
-    let start = out.len();
-    // SAFETY: 26 bytes are reserved past `start`; `format64` writes `written` of them, all
-    // ASCII, before the length is moved over them.
-    let written = unsafe { ryu::raw::format64(value, out.as_mut_ptr().add(start)) };
-    unsafe { out.set_len(start + written) };
-    if !out[start..].iter().any(|&byte| matches!(byte, b'.' | b'e')) {
-        out.extend_from_slice(b".0");
+    if value.is_sign_negative() {
+        out.push(b'-');
     }
+    if value == 0.0 {
+        out.extend_from_slice(b"0.0");
+        return;
+    }
+    let mut buffer = ryu::Buffer::new();
+    let (digits, exponent) = shortest_digits(buffer.format_finite(value.abs()).as_bytes());
+    let digits = digits.as_slice();
+    if use_fixed(digits, exponent) {
+        write_fixed(out, digits, exponent);
+    } else {
+        write_scientific(out, digits, exponent);
+    }
+}
+
+/// Up to 17 significant digits, without leading or trailing zeros.
+struct Digits {
+    bytes: [u8; 17],
+    len: usize,
+}
+
+impl Digits {
+    fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+/// Reads Ryū's text for a positive value back into its shortest digits `d` and the exponent
+/// `e` such that the value is `d × 10^e`. Ryū prints those digits, padded with zeros in fixed
+/// notation; the shortest digits never end in zero, so every trailing zero is padding.
+fn shortest_digits(text: &[u8]) -> (Digits, i32) {
+    let (mantissa, mut exponent) = match text.iter().position(|&byte| byte == b'e') {
+        Some(at) => (&text[..at], parse_exponent(&text[at + 1..])),
+        None => (text, 0),
+    };
+    let mut digits = Digits {
+        bytes: [0; 17],
+        len: 0,
+    };
+    // Zeros seen since the last other digit: kept only if another digit follows.
+    let mut zeros = 0;
+    let mut after_point = false;
+    for &byte in mantissa {
+        match byte {
+            b'.' => after_point = true,
+            b'0' => zeros += 1,
+            _ => {
+                if digits.len > 0 {
+                    for _ in 0..zeros {
+                        digits.bytes[digits.len] = b'0';
+                        digits.len += 1;
+                    }
+                }
+                zeros = 0;
+                digits.bytes[digits.len] = byte;
+                digits.len += 1;
+            }
+        }
+        if after_point && byte != b'.' {
+            exponent -= 1;
+        }
+    }
+    (digits, exponent + zeros)
+}
+
+fn parse_exponent(text: &[u8]) -> i32 {
+    let (negative, digits) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    let magnitude = digits
+        .iter()
+        .fold(0i32, |acc, digit| acc * 10 + i32::from(digit - b'0'));
+    if negative { -magnitude } else { magnitude }
+}
+
+/// The VM's choice (OTP 25, `erts/emulator/ryu/d2s.c`): fixed notation while the exponent of
+/// `digits × 10^exponent` stays in a window that depends on the digit count, except for
+/// integers from 2^53 up, which are written in scientific notation.
+fn use_fixed(digits: &[u8], exponent: i32) -> bool {
+    let length = digits.len() as i32;
+    let scientific_exponent = exponent + length - 1;
+    let (lower, upper) = if length == 1 {
+        (-4, 2)
+    } else if scientific_exponent >= 10 {
+        (-(length + 2), 2)
+    } else {
+        (-(length + 2), 1)
+    };
+    if exponent < lower || exponent > upper {
+        return false;
+    }
+    let mantissa = digits
+        .iter()
+        .fold(0u64, |acc, digit| acc * 10 + u64::from(digit - b'0'));
+    !((mantissa >= 1 << 53 && exponent == 0)
+        || (mantissa > (1 << 52) / 5 && exponent == 1)
+        || (mantissa > (1 << 51) / 25 && exponent == 2))
+}
+
+/// `17290.0`, `1729.0`, `17.29` or `0.001729`.
+fn write_fixed(out: &mut Vec<u8>, digits: &[u8], exponent: i32) {
+    let whole = digits.len() as i32 + exponent;
+    if exponent >= 0 {
+        out.extend_from_slice(digits);
+        out.resize(out.len() + exponent as usize, b'0');
+        out.extend_from_slice(b".0");
+    } else if whole > 0 {
+        let (int, fraction) = digits.split_at(whole as usize);
+        out.extend_from_slice(int);
+        out.push(b'.');
+        out.extend_from_slice(fraction);
+    } else {
+        out.extend_from_slice(b"0.");
+        out.resize(out.len() + (-whole) as usize, b'0');
+        out.extend_from_slice(digits);
+    }
+}
+
+/// `1.729e4`, `1.0e22` or `1.5e-7`: always a point and a digit after it, and no `+`.
+fn write_scientific(out: &mut Vec<u8>, digits: &[u8], exponent: i32) {
+    let (first, rest) = digits.split_at(1);
+    out.extend_from_slice(first);
+    out.push(b'.');
+    out.extend_from_slice(if rest.is_empty() { b"0" } else { rest });
+    out.push(b'e');
+    let scientific_exponent = exponent + digits.len() as i32 - 1;
+    out.extend_from_slice(itoa::Buffer::new().format(scientific_exponent).as_bytes());
 }
 
 #[cfg(test)]
@@ -266,15 +388,36 @@ mod tests {
     }
 
     #[test]
-    fn floats_are_shortest_and_stay_floats() {
-        let mut out = Vec::new();
-        for value in [1.0, 0.1, -0.0, 1e300, 5e-324] {
+    fn floats_are_written_as_the_vm_writes_them_short() {
+        // Pairs checked against :erlang.float_to_binary(f, [:short]) on OTP 25.
+        let cases = [
+            (1.0, "1.0"),
+            (0.1, "0.1"),
+            (-0.0, "-0.0"),
+            (0.0, "0.0"),
+            (100.0, "100.0"),
+            (1000.0, "1.0e3"),
+            (123456.0, "123456.0"),
+            (123456789.0, "123456789.0"),
+            (1e15, "1.0e15"),
+            (1e22, "1.0e22"),
+            (1.234e10, "1.234e10"),
+            (0.0001, "0.0001"),
+            (1e-5, "1.0e-5"),
+            (1.2e-4, "1.2e-4"),
+            (0.00123, "0.00123"),
+            (123.456, "123.456"),
+            (9007199254740992.0, "9.007199254740992e15"),
+            (12345678901234567.0, "1.2345678901234568e16"),
+            (1e300, "1.0e300"),
+            (5e-324, "5.0e-324"),
+            (1.7976931348623157e308, "1.7976931348623157e308"),
+            (-2.5e-7, "-2.5e-7"),
+        ];
+        for (value, expected) in cases {
+            let mut out = Vec::new();
             write_f64(&mut out, value);
-            out.push(b' ');
+            assert_eq!(String::from_utf8(out).unwrap(), expected, "{value:e}");
         }
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            "1.0 0.1 -0.0 1e300 5e-324 "
-        );
     }
 }
