@@ -144,7 +144,7 @@ defmodule Serdex do
 
     * `:escape` - `:json` (default), `:unicode_safe` (also every non-ASCII character),
       `:javascript_safe` (also U+2028 and U+2029) or `:html_safe` (as `:javascript_safe`,
-      plus `<`, `>`, `&` and `/`)
+      plus `<` and `/`)
     * `:maps` - `:naive` (default) or `:strict`, which rejects a map whose keys collide once
       converted to strings, such as `%{:a => 1, "a" => 2}`
     * `:pretty` - `true` to indent by two spaces, or a keyword list with `:indent`

@@ -249,7 +249,7 @@ defmodule SerdexTest do
                ~s("\\u00E9<\\/script>\\u2028") |> String.replace("<\\/", "</")
 
       assert Serdex.encode!(text, escape: :javascript_safe) == ~s("é</script>\\u2028")
-      assert Serdex.encode!(text, escape: :html_safe) == ~s("é\\u003C\\/script\\u003E\\u2028")
+      assert Serdex.encode!(text, escape: :html_safe) == ~s("é\\u003C\\/script>\\u2028")
       assert_raise ArgumentError, fn -> Serdex.encode!(text, escape: :nope) end
     end
 

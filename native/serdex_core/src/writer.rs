@@ -12,8 +12,8 @@ pub enum Escape {
     UnicodeSafe,
     /// Also U+2028 and U+2029, which end a line in JavaScript source.
     JavascriptSafe,
-    /// Like `JavascriptSafe`, and also `<`, `>`, `&` and `/`, so that the output can sit in
-    /// an HTML `<script>` element.
+    /// Like `JavascriptSafe`, and also `<` and `/`, so that the output cannot close an HTML
+    /// `<script>` element or open a comment in it. These are the characters Jason escapes.
     HtmlSafe,
 }
 
@@ -27,7 +27,7 @@ const fn attention(escape: Escape) -> [bool; 256] {
     while byte < 256 {
         table[byte] = match byte as u8 {
             b'"' | b'\\' | 0x00..=0x1F => true,
-            b'<' | b'>' | b'&' | b'/' => matches!(escape, Escape::HtmlSafe),
+            b'<' | b'/' => matches!(escape, Escape::HtmlSafe),
             0x80.. => match escape {
                 Escape::Json => false,
                 Escape::UnicodeSafe => true,
@@ -284,7 +284,7 @@ mod tests {
         for character in text.chars() {
             let needs = match character {
                 '"' | '\\' | '\u{0}'..='\u{1F}' => true,
-                '<' | '>' | '&' | '/' => escape == Escape::HtmlSafe,
+                '<' | '/' => escape == Escape::HtmlSafe,
                 '\u{2028}' | '\u{2029}' => escape != Escape::Json,
                 c if !c.is_ascii() => escape == Escape::UnicodeSafe,
                 _ => false,
@@ -380,10 +380,10 @@ mod tests {
     }
 
     #[test]
-    fn html_safe_escapes_markup_characters() {
+    fn html_safe_escapes_what_could_end_a_script_element() {
         assert_eq!(
-            escaped("</script>&\u{2028}", Escape::HtmlSafe),
-            "\"\\u003C\\/script\\u003E\\u0026\\u2028\""
+            escaped("</script>&<!--\u{2028}", Escape::HtmlSafe),
+            "\"\\u003C\\/script>&\\u003C!--\\u2028\""
         );
     }
 
