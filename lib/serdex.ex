@@ -30,7 +30,7 @@ defmodule Serdex do
 
   Objects become maps, arrays lists, strings binaries, and `true`, `false`, `null` become
   `true`, `false`, `nil`. Integers of any size stay integers; floats are correctly rounded.
-  When an object has the same key twice, the last value wins.
+  When an object has the same key twice, the first value wins, as in Jason.
 
   Options:
 

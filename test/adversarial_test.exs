@@ -272,19 +272,19 @@ defmodule Serdex.AdversarialTest do
       assert {:error, %DecodeError{}} = Serdex.decode(input, keys: :atoms!)
     end
 
-    test "duplicate keys: the last value wins, also among many keys" do
-      assert {:ok, %{"a" => 3}} = Serdex.decode(~s({"a":1,"a":2,"a":3}))
-      assert {:ok, %{"a" => 2, "b" => 1}} = Serdex.decode(~s({"a":1,"b":1,"a":2}))
-      assert {:ok, %{a: 2}} = Serdex.decode(~s({"a":1,"a":2}), keys: :atoms)
+    test "duplicate keys: the first value wins (as in Jason), also among many keys" do
+      assert {:ok, %{"a" => 1}} = Serdex.decode(~s({"a":1,"a":2,"a":3}))
+      assert {:ok, %{"a" => 1, "b" => 1}} = Serdex.decode(~s({"a":1,"b":1,"a":2}))
+      assert {:ok, %{a: 1}} = Serdex.decode(~s({"a":1,"a":2}), keys: :atoms)
 
       pairs = Enum.map_intersperse(1..100_000, ",", &~s("k#{rem(&1, 1000)}":#{&1}))
       assert {:ok, map} = Serdex.decode(["{", pairs, "}"])
       assert map_size(map) == 1000
-      assert map["k0"] == 100_000
-      assert map["k1"] == 99_001
+      assert map["k0"] == 1000
+      assert map["k1"] == 1
 
       same = Enum.map_intersperse(1..100_000, ",", &~s("same":#{&1}))
-      assert {:ok, %{"same" => 100_000}} = Serdex.decode(["{", same, "}"])
+      assert {:ok, %{"same" => 1}} = Serdex.decode(["{", same, "}"])
     end
 
     test "many keys that look alike: shared long prefixes, lengths and escapes" do
@@ -300,7 +300,7 @@ defmodule Serdex.AdversarialTest do
       assert map_size(map) == 20_000
 
       # The same key written with different escapes is one key.
-      assert {:ok, %{"ab" => 3}} = Serdex.decode(~S({"ab":1,"\u0061b":2,"a\u0062":3}))
+      assert {:ok, %{"ab" => 1}} = Serdex.decode(~S({"ab":1,"\u0061b":2,"a\u0062":3}))
     end
   end
 

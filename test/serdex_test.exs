@@ -43,8 +43,9 @@ defmodule SerdexTest do
                [0.1, 2.225073858507201e-308, 0.0, 9_007_199_254_740_992.0]
     end
 
-    test "the last of duplicate keys wins" do
-      assert Serdex.decode!(~s({"a": 1, "b": 2, "a": 3})) == %{"a" => 3, "b" => 2}
+    test "the first of duplicate keys wins, as in Jason" do
+      assert Serdex.decode!(~s({"a": 1, "b": 2, "a": 3})) == %{"a" => 1, "b" => 2}
+      assert Serdex.decode!(~s({"a": 1, "b": 2, "a": 3}), keys: :atoms) == %{a: 1, b: 2}
     end
 
     test "keys: :atoms creates atoms" do

@@ -109,12 +109,20 @@ impl<'a> TermSink<'a> {
                 &mut map,
             )
         };
-        if made == 0 {
-            // Duplicate keys: build the map pairwise so that the last value wins.
+        // Duplicate keys make the VM refuse a small map, but a large one (over 32 keys) may be
+        // built with one of the values: the size tells.
+        let mut size = 0;
+        // SAFETY: `map` is a map of `env` whenever `made` is true.
+        if made == 0
+            || unsafe { sys::enif_get_map_size(env, map, &mut size) } == 0
+            || size != self.map_keys.len()
+        {
+            // As in Jason, the first value wins. Put pairs last to first, so that the first is
+            // put last.
             // SAFETY: as above; enif_make_map_put replaces existing keys.
             unsafe {
                 map = sys::enif_make_new_map(env);
-                for (key, value) in self.map_keys.iter().zip(&self.map_values) {
+                for (key, value) in self.map_keys.iter().zip(&self.map_values).rev() {
                     let mut next = ErlNifTerm::default();
                     sys::enif_make_map_put(env, map, *key, *value, &mut next);
                     map = next;
