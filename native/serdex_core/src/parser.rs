@@ -61,6 +61,16 @@ pub trait Sink {
     fn number(&mut self, value: Number<'_>, raw: &str);
     fn boolean(&mut self, value: bool);
     fn null(&mut self);
+
+    /// Whether floats should reach [`Sink::decimal`] as their text instead of reaching
+    /// [`Sink::number`] as an `f64`. Their range is then unbounded (`1e400` is accepted), and
+    /// their digits and exponent digits are bounded like an integer's.
+    fn wants_decimals(&self) -> bool {
+        false
+    }
+
+    /// A float's exact text, when [`Sink::wants_decimals`] is true.
+    fn decimal(&mut self, _raw: &str) {}
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -389,6 +399,8 @@ impl<'i> Parser<'i> {
         }
         let int_end = i;
         let mut is_float = false;
+        let mut fraction_digits = 0;
+        let mut exponent_digits = 0;
         if input.get(i) == Some(&b'.') {
             is_float = true;
             let digits = i + 1;
@@ -396,6 +408,7 @@ impl<'i> Parser<'i> {
             if i == digits {
                 return Err(ParseError::new(ErrorKind::InvalidNumber, start));
             }
+            fraction_digits = i - digits;
         }
         if let Some(b'e' | b'E') = input.get(i) {
             is_float = true;
@@ -408,11 +421,21 @@ impl<'i> Parser<'i> {
             if i == digits {
                 return Err(ParseError::new(ErrorKind::InvalidNumber, start));
             }
+            exponent_digits = i - digits;
         }
         self.pos = i;
         // SAFETY: every byte in start..i is an ASCII sign, digit, dot or exponent marker.
         let raw = unsafe { std::str::from_utf8_unchecked(&input[start..i]) };
 
+        if is_float && sink.wants_decimals() {
+            // Decimals become integers (coefficient and exponent): bounded as integers are.
+            let limit = self.limits.max_integer_digits;
+            if int_end - int_start + fraction_digits > limit || exponent_digits > limit {
+                return Err(ParseError::new(ErrorKind::TooManyDigits(limit), start));
+            }
+            sink.decimal(raw);
+            return Ok(());
+        }
         if is_float {
             let value: f64 = raw
                 .parse()

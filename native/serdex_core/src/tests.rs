@@ -73,9 +73,9 @@ fn parse_error(input: &[u8]) -> ParseError {
     parser::parse(input, Limits::default(), &mut sink).unwrap_err()
 }
 
-/// Records numbers exactly as the parser classified them.
+/// Records numbers exactly as the parser classified them; with `decimals`, floats as text.
 #[derive(Default)]
-struct NumberSink(Vec<String>);
+struct NumberSink(Vec<String>, bool);
 
 impl Sink for NumberSink {
     fn begin_array(&mut self) {}
@@ -97,6 +97,12 @@ impl Sink for NumberSink {
     }
     fn boolean(&mut self, _: bool) {}
     fn null(&mut self) {}
+    fn wants_decimals(&self) -> bool {
+        self.1
+    }
+    fn decimal(&mut self, raw: &str) {
+        self.0.push(format!("decimal {raw}"));
+    }
 }
 
 fn numbers(input: &str) -> Vec<String> {
@@ -152,6 +158,37 @@ fn rounds_exotic_floats_correctly() {
 fn rejects_floats_that_overflow() {
     assert_eq!(parse_error(b"[1e400]").kind, ErrorKind::NumberOutOfRange);
     assert_eq!(parse_error(b"-1.8e308").position, 0);
+}
+
+#[test]
+fn floats_reach_a_sink_that_wants_decimals_as_text_of_any_range() {
+    let mut sink = NumberSink(Vec::new(), true);
+    parser::parse(b"[1.10, -1e400, 1E-999, 7]", Limits::default(), &mut sink).unwrap();
+    assert_eq!(
+        sink.0,
+        vec!["decimal 1.10", "decimal -1e400", "decimal 1E-999", "int 7"]
+    );
+}
+
+#[test]
+fn decimals_are_bounded_like_integers() {
+    let limits = Limits {
+        max_integer_digits: 4,
+        ..Limits::default()
+    };
+    for (input, ok) in [
+        ("12.34", true),
+        ("12.345", false),
+        ("1e1234", true),
+        ("1e12345", false),
+    ] {
+        let mut sink = NumberSink(Vec::new(), true);
+        let result = parser::parse(input.as_bytes(), limits, &mut sink);
+        assert_eq!(result.is_ok(), ok, "{input}");
+        if let Err(error) = result {
+            assert_eq!(error.kind, ErrorKind::TooManyDigits(4));
+        }
+    }
 }
 
 #[test]
