@@ -81,7 +81,8 @@ defmodule Serdex do
 
   defp run_decode(input, keys, opts) do
     max_integer_digits = positive(opts, :max_integer_digits, 1024)
-    nif_options = {keys, positive(opts, :max_depth, 1024), max_integer_digits}
+    nif_options =
+      {keys, positive(opts, :max_depth, 1024), max_integer_digits, :reference, :maps, :native}
 
     # Bignums take quadratic time to convert, so above the default digit limit even a small
     # input may take too long for a normal scheduler.

@@ -14,7 +14,7 @@ use rustler::types::tuple::make_tuple;
 use rustler::{Atom, Binary, Encoder, Env, NewBinary, NifResult, ResourceArc, Term};
 
 use crate::encoder::{Checkpoint, Failure, Outcome, Piece};
-use crate::term_sink::{Keys, TermSink};
+use crate::term_sink::{Keys, Shape, TermSink};
 use serdex_core::error::{ErrorKind, ParseError};
 use serdex_core::formatter;
 use serdex_core::parser::{self, Limits};
@@ -28,6 +28,9 @@ mod atoms {
         strings,
         atoms,
         atoms_existing = "atoms!",
+        copy,
+        ordered_objects,
+        decimals,
         json,
         unicode_safe,
         javascript_safe,
@@ -73,7 +76,10 @@ fn nif_info(env: Env) -> Term {
     Term::map_from_pairs(env, &pairs).unwrap_or_else(|_| atoms::error().encode(env))
 }
 
-type DecodeOptions = (Atom, usize, usize);
+/// `{keys, max_depth, max_integer_digits, strings, objects, floats}`, where `strings` is
+/// `:reference` or `:copy`, `objects` `:maps` or `:ordered_objects`, and `floats` `:native` or
+/// `:decimals`.
+type DecodeOptions = (Atom, usize, usize, Atom, Atom, Atom);
 
 #[rustler::nif]
 fn decode<'a>(env: Env<'a>, input: Binary<'a>, options: DecodeOptions) -> Term<'a> {
@@ -88,7 +94,7 @@ fn decode_dirty<'a>(env: Env<'a>, input: Binary<'a>, options: DecodeOptions) -> 
 fn run_decode<'a>(
     env: Env<'a>,
     input: Binary<'a>,
-    (keys, max_depth, max_integer_digits): DecodeOptions,
+    (keys, max_depth, max_integer_digits, strings, objects, floats): DecodeOptions,
 ) -> Term<'a> {
     let keys = if keys == atoms::atoms() {
         Keys::Atoms
@@ -97,11 +103,17 @@ fn run_decode<'a>(
     } else {
         Keys::Strings
     };
+    let shape = Shape {
+        keys,
+        copy_strings: strings == atoms::copy(),
+        ordered_objects: objects == atoms::ordered_objects(),
+        decimals: floats == atoms::decimals(),
+    };
     let limits = Limits {
         max_depth,
         max_integer_digits,
     };
-    let mut sink = TermSink::new(env, input, keys);
+    let mut sink = TermSink::new(env, input, shape);
     match parser::parse(input.as_slice(), limits, &mut sink) {
         Ok(()) => (atoms::ok(), sink.into_term()).encode(env),
         Err(error) => parse_error(env, &error),
