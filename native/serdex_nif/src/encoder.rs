@@ -3,7 +3,9 @@
 //!
 //! Structs (other than plain maps) and atoms the NIF API cannot name are left as "holes":
 //! the output is then split into pieces around them, and the Elixir side fills each hole
-//! through the `Serdex.Encoder` protocol.
+//! through the `Serdex.Encoder` protocol. So is a map key the NIF cannot write (see
+//! [`key_text`]): it becomes the hole `{:key, key}`, and under `maps: :strict`, where every
+//! key must be compared, its whole map becomes a hole.
 //!
 //! On a normal scheduler the walk stops once its work passes a budget and returns a
 //! [`Checkpoint`]: the text so far and, for each open container, how many members it has
@@ -17,13 +19,15 @@ use std::cell::Cell;
 use std::collections::HashSet;
 use std::sync::Mutex;
 
-use rustler::{Binary, MapIterator, Resource, Term, TermType};
+use rustler::types::tuple::make_tuple;
+use rustler::{Binary, Encoder as _, MapIterator, Resource, Term, TermType};
 
 use serdex_core::bignum;
 use serdex_core::writer::{self, Escape};
 
 rustler::atoms! {
     __struct__,
+    key,
 }
 
 /// Bignums whose external form is longer than this (about 2,400 digits) are printed on a
@@ -298,8 +302,8 @@ impl<'a> Encoder<'a> {
                     let mut seen = self.options.strict_keys.then(HashSet::new);
                     for _ in 0..consumed {
                         let (key, value) = entries.next().ok_or(Failure::Unsupported(term))?;
-                        if let Some(seen) = seen.as_mut() {
-                            seen.insert(key_text(key)?.into_owned());
+                        if let (Some(seen), Some(text)) = (seen.as_mut(), key_text(key)?) {
+                            seen.insert(text.into_owned());
                         }
                         last = Some(value);
                     }
@@ -343,7 +347,12 @@ impl<'a> Encoder<'a> {
                         }
                         *consumed += 1;
                         self.work += KEY_WORK;
-                        let text = key_text(key)?;
+                        let Some(text) = key_text(key)? else {
+                            // Only under `maps: :naive`: a strict map with such a key is a hole.
+                            self.key_hole(key);
+                            self.out.push(b':');
+                            return Ok(Some(Step::Value(value)));
+                        };
                         reserve(self.options.budget, self.work, text.len())?;
                         if seen
                             .as_mut()
@@ -396,7 +405,8 @@ impl<'a> Encoder<'a> {
     #[inline(never)]
     fn open_map(&mut self, term: Term<'a>) -> Result<(), Failure<'a>> {
         self.work += MAP_WORK;
-        if term.map_get(__struct__()).is_ok() {
+        if term.map_get(__struct__()).is_ok() || self.options.strict_keys && has_foreign_key(term)?
+        {
             self.hole(term);
         } else {
             let entries = MapIterator::new(term).ok_or(Failure::Unsupported(term))?;
@@ -454,6 +464,13 @@ impl<'a> Encoder<'a> {
         self.pieces.push(Piece::Term(term));
     }
 
+    /// A hole for a map key the NIF cannot write: `{:key, key}`, filled with the key's text
+    /// (`String.Chars`, as in Jason), quoted and escaped.
+    fn key_hole(&mut self, term: Term<'a>) {
+        let env = term.get_env();
+        self.hole(make_tuple(env, &[key().encode(env), term]));
+    }
+
     fn flush(&mut self) {
         if !self.out.is_empty() || self.pieces.is_empty() {
             self.pieces
@@ -488,27 +505,38 @@ fn utf8(bytes: &[u8]) -> Option<&str> {
     }
 }
 
-/// A key's text, borrowed from the key itself when it is a binary.
-fn key_text(key: Term<'_>) -> Result<Cow<'_, str>, Failure<'_>> {
-    match key.get_type() {
+/// A key's text, borrowed from the key itself when it is a binary, or `None` for a key the
+/// NIF cannot write: an atom whose name is beyond Latin-1 (the NIF API of OTP 25 cannot read
+/// it), or a key that is not an atom, binary or integer (Jason writes those through
+/// `String.Chars`, and so does the Elixir side). A binary that is not UTF-8 is an error.
+fn key_text(key: Term<'_>) -> Result<Option<Cow<'_, str>>, Failure<'_>> {
+    let text = match key.get_type() {
         TermType::Binary => {
             let binary = Binary::from_term(key).map_err(|_| Failure::InvalidKey(key))?;
-            utf8(binary.as_slice())
-                .map(Cow::Borrowed)
-                .ok_or(Failure::InvalidKey(key))
+            let text = utf8(binary.as_slice()).ok_or(Failure::InvalidKey(key))?;
+            Some(Cow::Borrowed(text))
         }
-        TermType::Atom => key
-            .atom_to_string()
-            .map(Cow::Owned)
-            .map_err(|_| Failure::InvalidKey(key)),
+        TermType::Atom => key.atom_to_string().ok().map(Cow::Owned),
         TermType::Integer => match key.decode::<i64>() {
-            Ok(value) => Ok(Cow::Owned(value.to_string())),
-            Err(_) => big_integer_text(key)
-                .map(Cow::Owned)
-                .ok_or(Failure::InvalidKey(key)),
+            Ok(value) => Some(Cow::Owned(value.to_string())),
+            Err(_) => Some(Cow::Owned(
+                big_integer_text(key).ok_or(Failure::InvalidKey(key))?,
+            )),
         },
-        _ => Err(Failure::InvalidKey(key)),
+        _ => None,
+    };
+    Ok(text)
+}
+
+/// Whether any key of `map` is one that [`key_text`] leaves to the Elixir side.
+fn has_foreign_key<'a>(map: Term<'a>) -> Result<bool, Failure<'a>> {
+    let entries = MapIterator::new(map).ok_or(Failure::Unsupported(map))?;
+    for (key, _) in entries {
+        if key_text(key)?.is_none() {
+            return Ok(true);
+        }
     }
+    Ok(false)
 }
 
 fn big_integer_text(term: Term<'_>) -> Option<String> {
