@@ -21,7 +21,12 @@ defmodule Serdex.Formatter do
 
   defp run(input, indent, opts) do
     input = IO.iodata_to_binary(input)
-    nif_options = {indent && IO.iodata_to_binary(indent), Keyword.get(opts, :max_depth, 1024)}
+    max_depth = Keyword.get(opts, :max_depth, 1024)
+
+    nif_options =
+      if indent,
+        do: {IO.iodata_to_binary(indent), "\n", "\n", " ", max_depth},
+        else: {"", "", "\n", "", max_depth}
 
     result =
       if NIF.dirty?(input),

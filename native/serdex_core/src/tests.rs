@@ -363,7 +363,7 @@ proptest! {
     #[test]
     fn formatting_round_trips(value in arbitrary_json(), pretty in any::<bool>()) {
         let text = serde_json::to_string(&value).unwrap();
-        let layout = Layout { indent: pretty.then(|| "  ".to_string()) };
+        let layout = if pretty { Layout::pretty("  ") } else { Layout::default() };
         let formatted = formatter::format(text.as_bytes(), Limits::default(), &layout).unwrap();
         prop_assert_eq!(serde_json::from_slice::<Value>(&formatted).unwrap(), value);
     }

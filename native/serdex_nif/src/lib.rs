@@ -131,7 +131,8 @@ fn parse_error<'a>(env: Env<'a>, error: &ParseError) -> Term<'a> {
     (atoms::error(), detail).encode(env)
 }
 
-type FormatOptions<'a> = (Option<String>, usize);
+/// `{indent, line_separator, record_separator, after_colon, max_depth}`, the texts as binaries.
+type FormatOptions<'a> = (Binary<'a>, Binary<'a>, Binary<'a>, Binary<'a>, usize);
 
 #[rustler::nif]
 fn format<'a>(env: Env<'a>, input: Binary<'a>, options: FormatOptions<'a>) -> Term<'a> {
@@ -146,13 +147,18 @@ fn format_dirty<'a>(env: Env<'a>, input: Binary<'a>, options: FormatOptions<'a>)
 fn run_format<'a>(
     env: Env<'a>,
     input: Binary<'a>,
-    (indent, max_depth): FormatOptions<'a>,
+    (indent, line_separator, record_separator, after_colon, max_depth): FormatOptions<'a>,
 ) -> Term<'a> {
     let limits = Limits {
         max_depth,
         max_integer_digits: usize::MAX,
     };
-    let layout = formatter::Layout { indent };
+    let layout = formatter::Layout {
+        indent: indent.as_slice().to_vec(),
+        line_separator: line_separator.as_slice().to_vec(),
+        record_separator: record_separator.as_slice().to_vec(),
+        after_colon: after_colon.as_slice().to_vec(),
+    };
     match formatter::format(input.as_slice(), limits, &layout) {
         Ok(out) => (atoms::ok(), binary(env, &out)).encode(env),
         Err(error) => parse_error(env, &error),

@@ -107,9 +107,13 @@ pub fn check_decode(input: &[u8]) {
                 error.position,
                 input.len()
             );
-            // The formatter rejects exactly the same inputs, at the same position.
+            // The formatter rejects the same inputs at the same position, except that it
+            // takes several values in a row, or none.
             let formatted = formatter::format(input, LIMITS, &Layout::default());
-            assert_eq!(formatted.err().as_ref(), Some(error), "formatter verdict");
+            let blank = input.iter().all(|byte| b" \n\r\t".contains(byte));
+            if !blank && !matches!(error.kind, ErrorKind::TrailingData(_)) {
+                assert_eq!(formatted.err().as_ref(), Some(error), "formatter verdict");
+            }
         }
         Ok(expected) => {
             let minified = formatter::format(input, LIMITS, &Layout::default())
@@ -119,14 +123,8 @@ pub fn check_decode(input: &[u8]) {
                 Ok(expected),
                 "minified output parses to the same events"
             );
-            let pretty = formatter::format(
-                input,
-                LIMITS,
-                &Layout {
-                    indent: Some("\t".to_string()),
-                },
-            )
-            .expect("pretty printing accepts what the parser accepts");
+            let pretty = formatter::format(input, LIMITS, &Layout::pretty("\t"))
+                .expect("pretty printing accepts what the parser accepts");
             assert_eq!(
                 events(&pretty, LIMITS).as_ref(),
                 Ok(expected),
