@@ -36,6 +36,8 @@ mod atoms {
         javascript_safe,
         html_safe,
         syntax,
+        number,
+        escape,
         invalid_atom_key,
         unknown_atom_key,
         unsupported,
@@ -120,11 +122,16 @@ fn run_decode<'a>(
     }
 }
 
-/// `{:error, {code, message, position}}`
+/// `{:error, {code, message, position}}`. The code is `:number` or `:escape` when the error
+/// is about the number or `\u` escape at `position` (Jason calls it the token).
 fn parse_error<'a>(env: Env<'a>, error: &ParseError) -> Term<'a> {
     let code = match error.kind {
         ErrorKind::InvalidAtomKey(_) => atoms::invalid_atom_key(),
         ErrorKind::UnknownAtomKey(_) => atoms::unknown_atom_key(),
+        ErrorKind::InvalidNumber | ErrorKind::NumberOutOfRange | ErrorKind::TooManyDigits(_) => {
+            atoms::number()
+        }
+        ErrorKind::InvalidUnicodeEscape | ErrorKind::LoneSurrogate(_) => atoms::escape(),
         _ => atoms::syntax(),
     };
     let detail = (code, error.kind.to_string(), error.position);
