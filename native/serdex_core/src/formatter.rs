@@ -47,6 +47,11 @@ impl Default for Layout {
 /// them again with `layout`. As in Jason, only an array or object that follows an earlier
 /// array or object gets the record separator; other values are written back to back.
 pub fn format(input: &[u8], limits: Limits, layout: &Layout) -> Result<Vec<u8>, ParseError> {
+    // Numbers are copied as written, never converted: their size and range do not matter.
+    let limits = Limits {
+        max_integer_digits: usize::MAX,
+        ..limits
+    };
     let mut sink = FormatSink {
         input,
         out: Vec::with_capacity(input.len()),
@@ -177,6 +182,15 @@ impl Sink for FormatSink<'_> {
         self.out.extend_from_slice(raw.as_bytes());
     }
 
+    // Floats as text: they are not converted, so `1e400` is as good as `1e40`.
+    fn wants_decimals(&self) -> bool {
+        true
+    }
+
+    fn decimal(&mut self, raw: &str) {
+        self.number(Number::Int(0), raw);
+    }
+
     fn boolean(&mut self, value: bool) {
         self.before_member();
         self.out
@@ -243,6 +257,13 @@ mod tests {
         );
         assert_eq!(run(" \r\n\t", &Layout::default()), "");
         assert_eq!(run("", &Layout::pretty("  ")), "");
+    }
+
+    #[test]
+    fn numbers_are_copied_whatever_their_size() {
+        let long = "9".repeat(5000);
+        let input = format!("[1E400,-1e-999,{long}]");
+        assert_eq!(run(&input, &Layout::default()), input);
     }
 
     #[test]
