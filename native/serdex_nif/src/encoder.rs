@@ -236,7 +236,7 @@ struct Encoder<'a> {
     stack: Vec<Frame<'a>>,
     /// The iterators of the open maps, innermost last. They are large, so they live apart
     /// from `stack` (no box per map, and no copying them as frames come and go).
-    iterators: Vec<MapIterator<'a>>,
+    iterators: Vec<Entries<'a>>,
     /// Work done so far, for the budget.
     work: usize,
 }
@@ -298,7 +298,7 @@ impl<'a> Encoder<'a> {
                     self.stack.push(Frame::List { rest, consumed });
                 }
                 TermType::Map => {
-                    let mut entries = MapIterator::new(term).ok_or(Failure::Unsupported(term))?;
+                    let mut entries = Entries::new(term).ok_or(Failure::Unsupported(term))?;
                     let mut seen = self.options.strict_keys.then(HashSet::new);
                     for _ in 0..consumed {
                         let (key, value) = entries.next().ok_or(Failure::Unsupported(term))?;
@@ -409,7 +409,7 @@ impl<'a> Encoder<'a> {
         {
             self.hole(term);
         } else {
-            let entries = MapIterator::new(term).ok_or(Failure::Unsupported(term))?;
+            let entries = Entries::new(term).ok_or(Failure::Unsupported(term))?;
             self.out.push(b'{');
             self.iterators.push(entries);
             self.stack.push(Frame::Map {
@@ -528,9 +528,41 @@ fn key_text(key: Term<'_>) -> Result<Option<Cow<'_, str>>, Failure<'_>> {
     Ok(text)
 }
 
+/// A map's entries in the order of `Map.to_list/1`, which is the order Jason writes them in.
+/// The NIF API walks a small map (up to 32 keys, kept sorted) in that order, but a large one
+/// (a hash trie) in the opposite order, so a large map is walked from its end.
+struct Entries<'a> {
+    iterator: MapIterator<'a>,
+    from_end: bool,
+}
+
+/// Maps with more keys than this are hash tries (`MAP_SMALL_MAP_LIMIT` in the VM).
+const SMALL_MAP_KEYS: usize = 32;
+
+impl<'a> Entries<'a> {
+    fn new(map: Term<'a>) -> Option<Entries<'a>> {
+        Some(Entries {
+            iterator: MapIterator::new(map)?,
+            from_end: map.map_size().ok()? > SMALL_MAP_KEYS,
+        })
+    }
+}
+
+impl<'a> Iterator for Entries<'a> {
+    type Item = (Term<'a>, Term<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.from_end {
+            self.iterator.next_back()
+        } else {
+            self.iterator.next()
+        }
+    }
+}
+
 /// Whether any key of `map` is one that [`key_text`] leaves to the Elixir side.
 fn has_foreign_key<'a>(map: Term<'a>) -> Result<bool, Failure<'a>> {
-    let entries = MapIterator::new(map).ok_or(Failure::Unsupported(map))?;
+    let entries = Entries::new(map).ok_or(Failure::Unsupported(map))?;
     for (key, _) in entries {
         if key_text(key)?.is_none() {
             return Ok(true);
