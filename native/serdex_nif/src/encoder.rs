@@ -1,9 +1,9 @@
 //! Encodes BEAM terms as JSON by walking them with an explicit stack and writing into one
 //! growing buffer.
 //!
-//! Structs (other than plain maps) and atoms the NIF API cannot name are left as "holes":
-//! the output is then split into pieces around them, and the Elixir side fills each hole
-//! through the `Serdex.Encoder` protocol. So is a map key the NIF cannot write (see
+//! Structs, atoms the NIF API cannot name, and terms that are not JSON types (tuples, pids,
+//! bitstrings, ...) are left as "holes": the output is then split into pieces around them,
+//! and the Elixir side fills each hole through the `Serdex.Encoder` protocol. So is a map key the NIF cannot write (see
 //! [`key_text`]): it becomes the hole `{:key, key}`, and under `maps: :strict`, where every
 //! key must be compared, its whole map becomes a hole.
 //!
@@ -376,7 +376,11 @@ impl<'a> Encoder<'a> {
             TermType::Binary => {
                 // `Binary::from_term` reads a binary only; `decode_as_binary` would check for
                 // one first and also take iodata, a second call into the VM per string.
-                let binary = Binary::from_term(term).map_err(|_| Failure::Unsupported(term))?;
+                let Ok(binary) = Binary::from_term(term) else {
+                    // A bitstring that is not a binary.
+                    self.hole(term);
+                    return Ok(());
+                };
                 reserve(self.options.budget, self.work, binary.len())?;
                 let text = utf8(binary.as_slice()).ok_or(Failure::InvalidUtf8(term))?;
                 writer::write_string(&mut self.out, text, self.options.escape);
@@ -395,7 +399,9 @@ impl<'a> Encoder<'a> {
             }
             TermType::Map if matches!(term.map_size(), Ok(0)) => self.out.extend_from_slice(b"{}"),
             TermType::Map => self.open_map(term)?,
-            _ => return Err(Failure::Unsupported(term)),
+            // Tuples, pids, references, ports, functions: Jason hands them to its protocol,
+            // which may have an implementation for them; so does the Elixir side.
+            _ => self.hole(term),
         }
         Ok(())
     }
