@@ -16,12 +16,15 @@ defmodule Serdex do
 
   alias Serdex.{DecodeError, Encode, NIF}
 
+  # The encoder nests as deeply as the term does; pretty-printing its output must too.
+  @unbounded_depth 1_000_000_000
+
   @type decode_opt ::
           {:keys, :strings | :atoms | :atoms! | (String.t() -> term())}
           | {:max_depth, pos_integer()}
           | {:max_integer_digits, pos_integer()}
   @type encode_opt ::
-          {:escape, Encode.escape()}
+          {:escape, Encode.escape() | :javascript | :unicode}
           | {:maps, :naive | :strict}
           | {:pretty, boolean() | keyword()}
 
@@ -81,6 +84,7 @@ defmodule Serdex do
 
   defp run_decode(input, keys, opts) do
     max_integer_digits = positive(opts, :max_integer_digits, 1024)
+
     nif_options =
       {keys, positive(opts, :max_depth, 1024), max_integer_digits, :reference, :maps, :native}
 
@@ -137,52 +141,80 @@ defmodule Serdex do
   Encodes a term as JSON.
 
   Maps (with atom, string or integer keys), lists, UTF-8 binaries, atoms (`nil` is `null`),
-  integers of any size and floats (shortest form that reads back exactly) are encoded
-  directly. `Date`, `Time`, `NaiveDateTime` and `DateTime` become ISO 8601 strings, and other
-  structs go through the `Serdex.Encoder` protocol.
+  integers of any size and floats are encoded directly, floats as
+  `:erlang.float_to_binary(float, [:short])` writes them, as Jason does. Other map keys are
+  converted with `String.Chars`, as in Jason. `Date`, `Time`, `NaiveDateTime`, `DateTime`
+  and `Decimal` become strings, and other structs go through the `Serdex.Encoder` protocol
+  (or their `Jason.Encoder` implementation, see `Serdex.JasonBridge`).
 
-  Options:
+  Options (Jason's):
 
     * `:escape` - `:json` (default), `:unicode_safe` (also every non-ASCII character),
       `:javascript_safe` (also U+2028 and U+2029) or `:html_safe` (as `:javascript_safe`,
-      plus `<` and `/`)
+      plus `<` and `/`). `:unicode` and `:javascript` are accepted for `:unicode_safe` and
+      `:javascript_safe`, as Jason accepts them for compatibility with Poison
     * `:maps` - `:naive` (default) or `:strict`, which rejects a map whose keys collide once
       converted to strings, such as `%{:a => 1, "a" => 2}`
-    * `:pretty` - `true` to indent by two spaces, or a keyword list with `:indent`
+    * `:pretty` - `true` to pretty-print with `Serdex.Formatter.pretty_print/2`'s defaults,
+      or a keyword list of its options
+
+  Any other option raises `ArgumentError`. A term with no JSON form gives a
+  `Serdex.EncodeError`, and a struct without an encoder implementation a
+  `Protocol.UndefinedError`, both returned as `{:error, exception}`.
+
+      iex> Serdex.encode(%{price: 1.0e22, at: ~D[2024-02-29]})
+      {:ok, ~s({"at":"2024-02-29","price":1.0e22})}
+
+      iex> {:error, %Protocol.UndefinedError{}} = Serdex.encode(1..3)
   """
-  @spec encode(term(), [encode_opt()]) :: {:ok, String.t()} | {:error, Serdex.EncodeError.t()}
+  @spec encode(term(), [encode_opt()]) ::
+          {:ok, String.t()} | {:error, Serdex.EncodeError.t() | Protocol.UndefinedError.t()}
   def encode(term, opts \\ []) do
     with {:ok, iodata} <- encode_to_iodata(term, opts), do: {:ok, IO.iodata_to_binary(iodata)}
   end
 
-  @doc "Like `encode/2`, but raises `Serdex.EncodeError`."
+  @doc "Like `encode/2`, but raises."
   @spec encode!(term(), [encode_opt()]) :: String.t()
   def encode!(term, opts \\ []), do: term |> encode_to_iodata!(opts) |> IO.iodata_to_binary()
 
   @doc "Like `encode/2`, but returns iodata, which may avoid a copy."
   @spec encode_to_iodata(term(), [encode_opt()]) ::
-          {:ok, iodata()} | {:error, Serdex.EncodeError.t()}
+          {:ok, iodata()} | {:error, Serdex.EncodeError.t() | Protocol.UndefinedError.t()}
   def encode_to_iodata(term, opts \\ []) do
-    with {:ok, iodata} <- Encode.to_iodata(term, opts), do: pretty(iodata, opts)
+    {:ok, encode_to_iodata!(term, opts)}
+  rescue
+    error in Serdex.EncodeError ->
+      {:error, error}
+
+    error in Protocol.UndefinedError ->
+      if error.protocol in [Serdex.Encoder, Jason.Encoder],
+        do: {:error, error},
+        else: reraise(error, __STACKTRACE__)
   end
 
-  @doc "Like `encode_to_iodata/2`, but raises `Serdex.EncodeError`."
+  @doc "Like `encode_to_iodata/2`, but raises."
   @spec encode_to_iodata!(term(), [encode_opt()]) :: iodata()
   def encode_to_iodata!(term, opts \\ []) do
-    {:ok, iodata} = term |> Encode.to_iodata!(opts) |> pretty(opts)
-    iodata
-  end
+    {pretty, opts} = Keyword.pop(opts, :pretty, false)
+    iodata = Encode.to_iodata!(term, opts)
 
-  defp pretty(iodata, opts) do
-    case Keyword.get(opts, :pretty, false) do
+    case pretty do
       false ->
-        {:ok, iodata}
+        iodata
 
-      pretty ->
-        indent = if pretty == true, do: "  ", else: Keyword.get(pretty, :indent, "  ")
+      true ->
+        {:ok, json} = Serdex.Formatter.pretty_print(iodata, max_depth: @unbounded_depth)
+        json
 
-        {:ok, _json} =
-          Serdex.Formatter.pretty_print(iodata, indent: indent, max_depth: 1_000_000_000)
+      layout when is_list(layout) ->
+        {:ok, json} =
+          Serdex.Formatter.pretty_print(iodata, layout ++ [max_depth: @unbounded_depth])
+
+        json
+
+      other ->
+        raise ArgumentError,
+              "invalid :pretty option #{inspect(other)}, expected a boolean or a keyword list"
     end
   end
 

@@ -218,28 +218,33 @@ defmodule SerdexTest do
              }
     end
 
-    test "a struct without an implementation raises Protocol.UndefinedError" do
-      assert_raise Protocol.UndefinedError, fn -> Serdex.encode(%{secret: %Opaque{secret: 1}}) end
+    test "a struct without an implementation is a Protocol.UndefinedError, as in Jason" do
+      term = %{secret: %Opaque{secret: 1}}
+
+      assert {:error, %Protocol.UndefinedError{protocol: Serdex.Encoder, value: %Opaque{}}} =
+               Serdex.encode(term)
+
+      assert {:error, %Protocol.UndefinedError{}} = Serdex.encode_to_iodata(term)
+      assert_raise Protocol.UndefinedError, fn -> Serdex.encode!(term) end
     end
 
-    test "rejects terms that have no JSON form, naming them" do
-      for {term, text} <- [
-            {{1, 2}, "{1, 2}"},
-            {self(), "#PID<"},
-            {make_ref(), "#Reference<"},
-            {fn -> :ok end, "#Function<"},
-            {[1 | 2], "improper list ending in 2"},
-            {<<0xFF>>, "valid UTF-8"},
-            {<<1::3>>, "<<1::size(3)>>"},
-            {%{{1} => 1}, "map key {1}"}
-          ] do
-        assert {:error, %EncodeError{message: message}} = Serdex.encode([term])
-        assert message =~ text
+    test "terms that are not JSON types have no implementation, so are protocol errors" do
+      for term <- [{1, 2}, self(), make_ref(), fn -> :ok end, <<1::3>>] do
+        assert {:error, %Protocol.UndefinedError{value: ^term} = error} = Serdex.encode([term])
+        assert Exception.message(error) =~ "no JSON form"
       end
     end
 
-    test "encode! raises EncodeError" do
-      assert_raise EncodeError, fn -> Serdex.encode!({:tuple}) end
+    test "invalid strings and improper lists are EncodeErrors that name them" do
+      for {term, text} <- [
+            {[1 | 2], "improper list ending in 2"},
+            {<<0xFF>>, "valid UTF-8"},
+            {%{<<0xFF>> => 1}, "map key <<255>>"}
+          ] do
+        assert {:error, %EncodeError{message: message}} = Serdex.encode([term])
+        assert message =~ text
+        assert_raise EncodeError, fn -> Serdex.encode!([term]) end
+      end
     end
 
     test "escape modes" do
@@ -252,6 +257,12 @@ defmodule SerdexTest do
       assert Serdex.encode!(text, escape: :javascript_safe) == ~s("é</script>\\u2028")
       assert Serdex.encode!(text, escape: :html_safe) == ~s("é\\u003C\\/script>\\u2028")
       assert_raise ArgumentError, fn -> Serdex.encode!(text, escape: :nope) end
+
+      # Jason's names kept for compatibility with Poison.
+      assert Serdex.encode!(text, escape: :unicode) == Serdex.encode!(text, escape: :unicode_safe)
+
+      assert Serdex.encode!(text, escape: :javascript) ==
+               Serdex.encode!(text, escape: :javascript_safe)
     end
 
     test "maps: :strict rejects keys that collide once converted" do

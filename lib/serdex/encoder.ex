@@ -3,11 +3,12 @@ defprotocol Serdex.Encoder do
   Encodes structs (and anything the NIF leaves to Elixir) as JSON.
 
   Plain maps, lists, strings, numbers and atoms are encoded by the NIF without calling this
-  protocol. A struct is encoded through its implementation, which returns iodata:
+  protocol. A struct is encoded through its implementation, which returns iodata, built
+  with the `Serdex.Encode` functions and the options it was given:
 
       defimpl Serdex.Encoder, for: Money do
         def encode(%Money{amount: amount, currency: currency}, opts) do
-          Serdex.Encode.to_iodata!(%{amount: to_string(amount), currency: currency}, opts)
+          Serdex.Encode.map(%{amount: to_string(amount), currency: currency}, opts)
         end
       end
 
@@ -16,15 +17,19 @@ defprotocol Serdex.Encoder do
       @derive {Serdex.Encoder, only: [:name, :email]}
       defstruct [:name, :email, :password_hash]
 
-  `only:` keeps the listed fields, `except:` drops them; without options every field but
-  `:__struct__` is encoded. A struct without an implementation raises
-  `Protocol.UndefinedError`, as in Jason, so that no field is exposed by accident.
+  `only:` keeps the listed fields, in that order; `except:` drops them; without options every
+  field but `:__struct__` is encoded. These are the options of `Jason.Encoder`'s `@derive`,
+  with the same output.
+
+  Serdex implements the protocol for `Date`, `Time`, `NaiveDateTime` and `DateTime`. A
+  struct with no implementation raises `Protocol.UndefinedError`, as in Jason, so that no
+  field is exposed by accident.
   """
 
   @fallback_to_any true
 
   @doc "Returns `value` as JSON iodata, honouring the encoding options in `opts`."
-  @spec encode(t(), Serdex.Encode.options()) :: iodata()
+  @spec encode(t(), Serdex.Encode.opts()) :: iodata()
   def encode(value, opts)
 end
 
@@ -32,11 +37,20 @@ defimpl Serdex.Encoder, for: Any do
   defmacro __deriving__(module, struct, opts) do
     fields = fields_to_encode(struct, opts)
 
+    # Up to 32 fields in their sorted order are the order a map iterates in, and the NIF
+    # encodes the map. Any other order is kept by encoding the fields as pairs.
+    body =
+      if length(fields) <= 32 and fields == Enum.sort(fields) do
+        quote do: Serdex.Encode.map(Map.take(struct, unquote(fields)), opts)
+      else
+        quote do
+          Serdex.Encode.keyword(Enum.map(unquote(fields), &{&1, Map.fetch!(struct, &1)}), opts)
+        end
+      end
+
     quote do
       defimpl Serdex.Encoder, for: unquote(module) do
-        def encode(struct, opts) do
-          Serdex.Encode.to_iodata!(Map.take(struct, unquote(fields)), opts)
-        end
+        def encode(struct, opts), do: unquote(body)
       end
     end
   end
@@ -45,15 +59,24 @@ defimpl Serdex.Encoder, for: Any do
     raise Protocol.UndefinedError,
       protocol: @protocol,
       value: value,
-      description: """
-      Serdex.Encoder is not implemented for this struct. Derive it, listing the fields \
-      that may appear in JSON:
+      description: description(value)
+  end
 
-          @derive {Serdex.Encoder, only: [...]}
-          defstruct ...
+  defp description(%_{}) do
+    """
+    Serdex.Encoder is not implemented for this struct. Derive it, listing the fields \
+    that may appear in JSON:
 
-      or implement the protocol with defimpl Serdex.Encoder.
-      """
+        @derive {Serdex.Encoder, only: [...]}
+        defstruct ...
+
+    or implement the protocol with defimpl Serdex.Encoder.
+    """
+  end
+
+  defp description(_value) do
+    "this term has no JSON form (a tuple, pid, reference, port, function or a bitstring " <>
+      "that is not a binary), and Serdex.Encoder is not implemented for its type"
   end
 
   defp fields_to_encode(struct, opts) do
@@ -86,5 +109,5 @@ end
 
 defimpl Serdex.Encoder, for: Atom do
   # Reached only for atoms whose names the NIF API cannot read (beyond Latin-1).
-  def encode(atom, opts), do: Serdex.Encode.to_iodata!(Atom.to_string(atom), opts)
+  def encode(atom, opts), do: Serdex.Encode.atom(atom, opts)
 end
