@@ -14,19 +14,22 @@ defmodule Serdex do
   exception, and large inputs run on a dirty CPU scheduler.
   """
 
-  alias Serdex.{DecodeError, Encode, NIF}
+  alias Serdex.{DecodeError, DecodeOptions, Encode, NIF, OrderedObject}
 
   # The encoder nests as deeply as the term does; pretty-printing its output must too.
   @unbounded_depth 1_000_000_000
 
   @type decode_opt ::
           {:keys, :strings | :atoms | :atoms! | (String.t() -> term())}
+          | {:strings, :reference | :copy}
+          | {:floats, :native | :decimals}
+          | {:objects, :maps | :ordered_objects}
           | {:max_depth, pos_integer()}
           | {:max_integer_digits, pos_integer()}
   @type encode_opt ::
           {:escape, Encode.escape() | :javascript | :unicode}
           | {:maps, :naive | :strict}
-          | {:pretty, boolean() | keyword()}
+          | {:pretty, boolean() | Serdex.Formatter.opts()}
 
   @doc """
   Decodes a JSON text.
@@ -35,7 +38,7 @@ defmodule Serdex do
   `true`, `false`, `nil`. Integers of any size stay integers; floats are correctly rounded.
   When an object has the same key twice, the first value wins, as in Jason.
 
-  Options:
+  Options (Jason's, and two limits):
 
     * `:keys` - what object keys become:
       * `:strings` (default)
@@ -44,32 +47,44 @@ defmodule Serdex do
       * `:atoms!` - existing atoms only; an unknown key is a `Serdex.DecodeError` and
         creates no atom
       * a function of one argument, applied to every key
+    * `:strings` - `:reference` (default) lets strings without escapes share the input's
+      memory; `:copy` gives every string its own, so that keeping a small part of a large
+      document does not keep all of it
+    * `:floats` - `:native` (default) or `:decimals`, which gives `%Decimal{}` structs with
+      the digits as written (as `Decimal.new/1` would; the Decimal library is not needed to
+      decode, and numbers beyond the float range are accepted)
+    * `:objects` - `:maps` (default) or `:ordered_objects`, which gives
+      `Serdex.OrderedObject` structs keeping every key in order
     * `:max_depth` - how deeply arrays and objects may nest (default 1024)
-    * `:max_integer_digits` - the most digits an integer may have (default 1024), since
-      converting digits to a bignum takes quadratic time
+    * `:max_integer_digits` - the most digits an integer (or a decimal's coefficient or
+      exponent) may have (default 1024), since converting digits to a bignum takes
+      quadratic time
 
-  Other options are accepted and ignored, for compatibility with Jason's.
+  Any other option raises `ArgumentError`.
+
+      iex> Serdex.decode(~s({"price": 1.10}), floats: :decimals)
+      {:ok, %{"price" => %{__struct__: Decimal, coef: 110, exp: -2, sign: 1}}}
+
+      iex> Serdex.decode(~s({"b": 1, "a": 2}), objects: :ordered_objects)
+      {:ok, %Serdex.OrderedObject{values: [{"b", 1}, {"a", 2}]}}
   """
   @spec decode(iodata(), [decode_opt()]) :: {:ok, term()} | {:error, DecodeError.t()}
   def decode(input, opts \\ []) do
     input = IO.iodata_to_binary(input)
+    options = DecodeOptions.new!(opts)
 
-    case Keyword.get(opts, :keys, :strings) do
+    case options.keys do
       keys when keys in [:strings, :atoms, :atoms!] ->
-        case run_decode(input, keys, opts) do
+        case run_decode(input, options) do
           {:error, {:invalid_atom_key, _, position}} ->
-            decode_atom_keys(input, keys, position, opts)
+            decode_atom_keys(input, position, options)
 
           result ->
             result
         end
 
-      fun when is_function(fun, 1) ->
-        with {:ok, term} <- run_decode(input, :strings, opts), do: {:ok, map_keys(term, fun)}
-
-      other ->
-        raise ArgumentError,
-              "invalid :keys option #{inspect(other)}, expected :strings, :atoms, :atoms! or a function"
+      fun ->
+        decode_with_key_function(input, fun, options)
     end
   end
 
@@ -82,11 +97,11 @@ defmodule Serdex do
     end
   end
 
-  defp run_decode(input, keys, opts) do
-    max_integer_digits = positive(opts, :max_integer_digits, 1024)
+  defp run_decode(input, options) do
+    %{keys: keys, max_depth: max_depth, max_integer_digits: max_integer_digits} = options
 
     nif_options =
-      {keys, positive(opts, :max_depth, 1024), max_integer_digits, :reference, :maps, :native}
+      {keys, max_depth, max_integer_digits, options.strings, options.objects, options.floats}
 
     # Bignums take quadratic time to convert, so above the default digit limit even a small
     # input may take too long for a normal scheduler.
@@ -102,40 +117,46 @@ defmodule Serdex do
       {:error, {:invalid_atom_key, _, _}} = fallback ->
         fallback
 
-      {:error, {_code, reason, position}} ->
-        {:error, %DecodeError{position: position, reason: reason, data: input}}
+      {:error, {code, reason, position}} ->
+        {:error, DecodeError.new(code, reason, position, input)}
     end
   end
 
   # Before OTP 26 the NIF API makes only Latin-1 atoms, so other keys are converted here.
-  defp decode_atom_keys(input, keys, position, opts) do
-    to_atom = if keys == :atoms!, do: &String.to_existing_atom/1, else: &String.to_atom/1
+  defp decode_atom_keys(input, position, options) do
+    to_atom = if options.keys == :atoms!, do: &String.to_existing_atom/1, else: &String.to_atom/1
 
-    with {:ok, term} <- run_decode(input, :strings, opts) do
-      {:ok, map_keys(term, to_atom)}
-    end
+    decode_with_key_function(input, to_atom, options)
   rescue
     error in [ArgumentError, SystemLimitError] ->
       reason = "an object key cannot become an atom (#{Exception.message(error)})"
       {:error, %DecodeError{position: position, reason: reason, data: input}}
   end
 
-  defp map_keys(map, fun) when is_map(map),
-    do: Map.new(map, fn {key, value} -> {fun.(key), map_keys(value, fun)} end)
+  # Objects are decoded in order, so that the function sees every key and, as in Jason, the
+  # first of the keys it maps to the same term wins.
+  defp decode_with_key_function(input, fun, options) do
+    ordered = %{options | keys: :strings, objects: :ordered_objects}
 
-  defp map_keys(list, fun) when is_list(list), do: Enum.map(list, &map_keys(&1, fun))
-  defp map_keys(other, _fun), do: other
-
-  defp positive(opts, key, default) do
-    case Keyword.get(opts, key, default) do
-      value when is_integer(value) and value > 0 ->
-        value
-
-      other ->
-        raise ArgumentError,
-              "invalid #{inspect(key)} option #{inspect(other)}, expected a positive integer"
+    with {:ok, term} <- run_decode(input, ordered) do
+      {:ok, map_keys(term, fun, options.objects)}
     end
   end
+
+  defp map_keys(%OrderedObject{values: pairs}, fun, objects) do
+    pairs = Enum.map(pairs, fn {key, value} -> {fun.(key), map_keys(value, fun, objects)} end)
+
+    case objects do
+      :ordered_objects -> %OrderedObject{values: pairs}
+      # :maps.from_list keeps the last of equal keys.
+      :maps -> pairs |> Enum.reverse() |> :maps.from_list()
+    end
+  end
+
+  defp map_keys(list, fun, objects) when is_list(list),
+    do: Enum.map(list, &map_keys(&1, fun, objects))
+
+  defp map_keys(other, _fun, _objects), do: other
 
   @doc """
   Encodes a term as JSON.
