@@ -21,9 +21,10 @@ defprotocol Serdex.Encoder do
   field but `:__struct__` is encoded. These are the options of `Jason.Encoder`'s `@derive`,
   with the same output.
 
-  Serdex implements the protocol for `Date`, `Time`, `NaiveDateTime` and `DateTime`. A
-  struct with no implementation raises `Protocol.UndefinedError`, as in Jason, so that no
-  field is exposed by accident.
+  Serdex implements the protocol for `Date`, `Time`, `NaiveDateTime`, `DateTime`, `Decimal`,
+  `Serdex.Fragment`, `Serdex.OrderedObject`, `Jason.Fragment` and `Jason.OrderedObject`
+  (neither Decimal nor Jason is needed). A struct with no implementation raises
+  `Protocol.UndefinedError`, as in Jason, so that no field is exposed by accident.
   """
 
   @fallback_to_any true
