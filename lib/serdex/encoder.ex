@@ -23,8 +23,10 @@ defprotocol Serdex.Encoder do
 
   Serdex implements the protocol for `Date`, `Time`, `NaiveDateTime`, `DateTime`, `Decimal`,
   `Serdex.Fragment`, `Serdex.OrderedObject`, `Jason.Fragment` and `Jason.OrderedObject`
-  (neither Decimal nor Jason is needed). A struct with no implementation raises
-  `Protocol.UndefinedError`, as in Jason, so that no field is exposed by accident.
+  (neither Decimal nor Jason is needed). A struct with no implementation is encoded through
+  its `Jason.Encoder` implementation when Jason is loaded and it has one (see
+  `Serdex.JasonBridge`); otherwise it raises `Protocol.UndefinedError`, as in Jason, so that
+  no field is exposed by accident.
   """
 
   @fallback_to_any true
@@ -56,11 +58,17 @@ defimpl Serdex.Encoder, for: Any do
     end
   end
 
-  def encode(value, _opts) do
-    raise Protocol.UndefinedError,
-      protocol: @protocol,
-      value: value,
-      description: description(value)
+  def encode(value, opts) do
+    case Serdex.JasonBridge.encode(value, opts) do
+      {:ok, iodata} ->
+        iodata
+
+      :error ->
+        raise Protocol.UndefinedError,
+          protocol: @protocol,
+          value: value,
+          description: description(value)
+    end
   end
 
   defp description(%_{}) do
