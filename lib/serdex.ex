@@ -224,14 +224,10 @@ defmodule Serdex do
         iodata
 
       true ->
-        {:ok, json} = Serdex.Formatter.pretty_print(iodata, max_depth: @unbounded_depth)
-        json
+        Serdex.Formatter.pretty_print(iodata, max_depth: @unbounded_depth)
 
       layout when is_list(layout) ->
-        {:ok, json} =
-          Serdex.Formatter.pretty_print(iodata, layout ++ [max_depth: @unbounded_depth])
-
-        json
+        Serdex.Formatter.pretty_print(iodata, layout ++ [max_depth: @unbounded_depth])
 
       other ->
         raise ArgumentError,

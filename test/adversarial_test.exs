@@ -55,7 +55,7 @@ defmodule Serdex.AdversarialTest do
         assert {:error, %DecodeError{reason: "nesting deeper than 10 levels" <> _}} =
                  Serdex.decode(input, max_depth: 10)
 
-        assert {:error, %DecodeError{}} = Serdex.Formatter.pretty_print(input)
+        assert_raise DecodeError, fn -> Serdex.Formatter.pretty_print(input) end
       end
     end
 
@@ -64,7 +64,7 @@ defmodule Serdex.AdversarialTest do
       assert {:ok, term} = Serdex.decode(input, max_depth: 1_000_000)
       assert list_depth(term) == 1_000_000
       assert {:error, %DecodeError{}} = Serdex.decode(input, max_depth: 999_999)
-      assert {:ok, ^input} = Serdex.Formatter.minimize(input, max_depth: 1_000_000)
+      assert Serdex.Formatter.minimize(input, max_depth: 1_000_000) == input
     end
 
     test "a term nested 100,000 deep encodes without recursion, also when pretty" do

@@ -302,20 +302,6 @@ defmodule SerdexTest do
     end
   end
 
-  describe "Serdex.Formatter" do
-    test "pretty_print and minimize keep order, numbers and escapes" do
-      json = ~s({"b": 1.50, "a": ["\\u00e9"]})
-      assert Serdex.Formatter.minimize(json) == {:ok, ~s({"b":1.50,"a":["\\u00e9"]})}
-
-      assert Serdex.Formatter.pretty_print(json) ==
-               {:ok, "{\n  \"b\": 1.50,\n  \"a\": [\n    \"\\u00e9\"\n  ]\n}"}
-    end
-
-    test "reports invalid input as a DecodeError" do
-      assert {:error, %DecodeError{position: 4}} = Serdex.Formatter.minimize("[1, }")
-    end
-  end
-
   describe "the NIF boundary" do
     test "nif_info reports provenance" do
       info = Serdex.nif_info()

@@ -22,8 +22,10 @@ defmodule SerdexDemo.Playground do
   Pretty-prints (two-space indent) or minifies `json`.
   """
   @spec format(iodata(), String.t()) :: {:ok, String.t()} | {:error, error_details()}
-  def format(json, "pretty"), do: json |> Serdex.Formatter.pretty_print(indent: "  ") |> result()
-  def format(json, "minify"), do: json |> Serdex.Formatter.minimize() |> result()
+  def format(json, "pretty"),
+    do: run_formatter(&Serdex.Formatter.pretty_print(&1, indent: "  "), json)
+
+  def format(json, "minify"), do: run_formatter(&Serdex.Formatter.minimize/1, json)
 
   @doc """
   Validates `json`; on success describes the top-level value.
@@ -89,8 +91,11 @@ defmodule SerdexDemo.Playground do
   defp key_to_string(key) when is_atom(key), do: Atom.to_string(key)
   defp key_to_string(key), do: inspect(key)
 
-  defp result({:ok, output}), do: {:ok, output}
-  defp result({:error, %Serdex.DecodeError{} = error}), do: {:error, error_details(error)}
+  defp run_formatter(formatter, json) do
+    {:ok, formatter.(json)}
+  rescue
+    error in Serdex.DecodeError -> {:error, error_details(error)}
+  end
 
   defp describe(map) when is_map(map), do: "an object with #{count(map_size(map), "key")}"
   defp describe(list) when is_list(list), do: "an array with #{count(length(list), "item")}"

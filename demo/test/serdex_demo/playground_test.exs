@@ -7,7 +7,7 @@ defmodule SerdexDemo.PlaygroundTest do
     input = ~s({"z": 1, "a": [true, null]})
 
     assert Playground.format(input, "pretty") ==
-             Serdex.Formatter.pretty_print(input, indent: "  ")
+             {:ok, Serdex.Formatter.pretty_print(input, indent: "  ")}
 
     assert Playground.format(input, "minify") == {:ok, ~s({"z":1,"a":[true,null]})}
   end
