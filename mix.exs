@@ -11,6 +11,7 @@ defmodule Serdex.MixProject do
       start_permanent: Mix.env() == :prod,
       # Tests derive Serdex.Encoder for structs defined in test files.
       consolidate_protocols: Mix.env() != :test,
+      elixirc_paths: if(Mix.env() == :test, do: ["lib", "test/support"], else: ["lib"]),
       deps: [],
       description:
         "Fast, VM-safe JSON for Elixir, with a Rust NIF core and a Jason-compatible API."
