@@ -193,7 +193,16 @@ defmodule SerdexTest do
           end
         end
 
-      for float <- floats ++ Enum.map(-30..30, &:math.pow(10, &1)) do
+      # Around the edges of the notations: powers of ten, 2^53 and its neighbours.
+      anchors = Enum.map(-30..30, &:math.pow(10, &1)) ++ [9_007_199_254_740_992.0, 1.0e-3, 1.0e-5]
+
+      edges =
+        for <<bits::64>> <- Enum.map(anchors, &<<&1::float>>), step <- -3..3 do
+          <<float::float>> = <<bits + step::64>>
+          float
+        end
+
+      for float <- floats ++ edges do
         assert Serdex.encode!(float) == :erlang.float_to_binary(float, [:short])
       end
     end

@@ -133,23 +133,64 @@ pub fn write_u64(out: &mut Vec<u8>, value: u64) {
 /// Appends `value` (which must be finite, as every BEAM float is) exactly as
 /// `:erlang.float_to_binary(value, [:short])` writes it, which is what Jason writes: the
 /// shortest digits that read back as `value`, in fixed notation (`0.001`, `123.0`) or
-/// scientific notation (`1.0e22`, `1.2e-5`) by the VM's rule (see `use_fixed`).
+/// scientific notation (`1.0e22`, `1.2e-5`) by the VM's rule (see `fixed_window`).
+///
+/// Ryū finds the same digits and writes them the same way in either notation, except that
+/// its fixed window is wider and it leaves out the `.0` of a one-digit mantissa in
+/// scientific notation. So Ryū's text is kept, and only rewritten where it is fixed but the
+/// VM's is not, or where it needs that `.0`.
 pub fn write_f64(out: &mut Vec<u8>, value: f64) {
     debug_assert!(value.is_finite());
-    if value.is_sign_negative() {
-        out.push(b'-');
-    }
-    if value == 0.0 {
-        out.extend_from_slice(b"0.0");
+    // Ryū prints at most 24 bytes; the VM's form of the same digits at most 2 more.
+    out.reserve(26);
+    let start = out.len();
+    // SAFETY: 26 bytes are reserved past `start`; `format64` writes `written` of them, all
+    // ASCII, before the length is moved over them.
+    let written = unsafe { ryu::raw::format64(value, out.as_mut_ptr().add(start)) };
+    unsafe { out.set_len(start + written) };
+    let magnitude = value.abs();
+    // The common case, decided without reading the text: both write a fraction from 0.001
+    // up to 10^16 in fixed notation.
+    if (0.001..1e16).contains(&magnitude) && magnitude.fract() != 0.0 {
         return;
     }
-    let mut buffer = ryu::Buffer::new();
-    let (digits, exponent) = shortest_digits(buffer.format_finite(value.abs()).as_bytes());
-    let digits = digits.as_slice();
-    if use_fixed(digits, exponent) {
-        write_fixed(out, digits, exponent);
+    let unsigned = start + usize::from(value.is_sign_negative());
+    match out[unsigned..].iter().position(|&byte| byte == b'e') {
+        // `1e30` becomes `1.0e30`.
+        Some(1) => {
+            out.splice(unsigned + 1..unsigned + 1, *b".0");
+        }
+        Some(_) => {}
+        None if fixed_text_is_the_vms(&out[unsigned..]) => {}
+        None => {
+            let (digits, exponent) = shortest_digits(&out[unsigned..]);
+            out.truncate(unsigned);
+            write_scientific(out, digits.as_slice(), exponent);
+        }
+    }
+}
+
+/// Whether the VM writes the value of Ryū's fixed notation `text` (`12.5`, `1000.0`,
+/// `0.00125`) in fixed notation too.
+fn fixed_text_is_the_vms(text: &[u8]) -> bool {
+    let point = text
+        .iter()
+        .position(|&byte| byte == b'.')
+        .unwrap_or(text.len());
+    let (whole, fraction) = (&text[..point], text.get(point + 1..).unwrap_or_default());
+    if fraction == b"0" {
+        if whole == b"0" {
+            return true;
+        }
+        // An integer: its digits are the whole part without its trailing zeros.
+        let zeros = whole.iter().rev().take_while(|&&byte| byte == b'0').count();
+        let digits = &whole[..whole.len() - zeros];
+        fixed_window(digits.len(), zeros as i32) && !large_integer(digits, zeros as i32)
+    } else if whole == b"0" {
+        let zeros = fraction.iter().take_while(|&&byte| byte == b'0').count();
+        fixed_window(fraction.len() - zeros, -(fraction.len() as i32))
     } else {
-        write_scientific(out, digits, exponent);
+        fixed_window(whole.len() + fraction.len(), -(fraction.len() as i32))
     }
 }
 
@@ -214,11 +255,11 @@ fn parse_exponent(text: &[u8]) -> i32 {
     if negative { -magnitude } else { magnitude }
 }
 
-/// The VM's choice (OTP 25, `erts/emulator/ryu/d2s.c`): fixed notation while the exponent of
-/// `digits × 10^exponent` stays in a window that depends on the digit count, except for
-/// integers from 2^53 up, which are written in scientific notation.
-fn use_fixed(digits: &[u8], exponent: i32) -> bool {
-    let length = digits.len() as i32;
+/// The VM's rule (OTP 25, `erts/emulator/ryu/d2s.c`): `length` digits `× 10^exponent` are
+/// written in fixed notation while the exponent stays in a window that depends on the
+/// digit count, unless [`large_integer`] says otherwise.
+fn fixed_window(length: usize, exponent: i32) -> bool {
+    let length = length as i32;
     let scientific_exponent = exponent + length - 1;
     let (lower, upper) = if length == 1 {
         (-4, 2)
@@ -227,34 +268,20 @@ fn use_fixed(digits: &[u8], exponent: i32) -> bool {
     } else {
         (-(length + 2), 1)
     };
-    if exponent < lower || exponent > upper {
+    lower <= exponent && exponent <= upper
+}
+
+/// Integers from 2^53 up are written in scientific notation even inside the fixed window.
+fn large_integer(digits: &[u8], exponent: i32) -> bool {
+    if !(0..=2).contains(&exponent) {
         return false;
     }
     let mantissa = digits
         .iter()
         .fold(0u64, |acc, digit| acc * 10 + u64::from(digit - b'0'));
-    !((mantissa >= 1 << 53 && exponent == 0)
+    (mantissa >= 1 << 53 && exponent == 0)
         || (mantissa > (1 << 52) / 5 && exponent == 1)
-        || (mantissa > (1 << 51) / 25 && exponent == 2))
-}
-
-/// `17290.0`, `1729.0`, `17.29` or `0.001729`.
-fn write_fixed(out: &mut Vec<u8>, digits: &[u8], exponent: i32) {
-    let whole = digits.len() as i32 + exponent;
-    if exponent >= 0 {
-        out.extend_from_slice(digits);
-        out.resize(out.len() + exponent as usize, b'0');
-        out.extend_from_slice(b".0");
-    } else if whole > 0 {
-        let (int, fraction) = digits.split_at(whole as usize);
-        out.extend_from_slice(int);
-        out.push(b'.');
-        out.extend_from_slice(fraction);
-    } else {
-        out.extend_from_slice(b"0.");
-        out.resize(out.len() + (-whole) as usize, b'0');
-        out.extend_from_slice(digits);
-    }
+        || (mantissa > (1 << 51) / 25 && exponent == 2)
 }
 
 /// `1.729e4`, `1.0e22` or `1.5e-7`: always a point and a digit after it, and no `+`.
@@ -413,6 +440,10 @@ mod tests {
             (5e-324, "5.0e-324"),
             (1.7976931348623157e308, "1.7976931348623157e308"),
             (-2.5e-7, "-2.5e-7"),
+            (0.0001234, "1.234e-4"),
+            (0.001234, "0.001234"),
+            (12340000000.0, "1.234e10"),
+            (-65.61361699999998, "-65.61361699999998"),
         ];
         for (value, expected) in cases {
             let mut out = Vec::new();
