@@ -298,7 +298,8 @@ impl<'a> Encoder<'a> {
                     self.stack.push(Frame::List { rest, consumed });
                 }
                 TermType::Map => {
-                    let mut entries = Entries::new(term).ok_or(Failure::Unsupported(term))?;
+                    let size = term.map_size().map_err(|_| Failure::Unsupported(term))?;
+                    let mut entries = Entries::new(term, size).ok_or(Failure::Unsupported(term))?;
                     let mut seen = self.options.strict_keys.then(HashSet::new);
                     for _ in 0..consumed {
                         let (key, value) = entries.next().ok_or(Failure::Unsupported(term))?;
@@ -397,8 +398,11 @@ impl<'a> Encoder<'a> {
                     consumed: 0,
                 });
             }
-            TermType::Map if matches!(term.map_size(), Ok(0)) => self.out.extend_from_slice(b"{}"),
-            TermType::Map => self.open_map(term)?,
+            TermType::Map => match term.map_size() {
+                Ok(0) => self.out.extend_from_slice(b"{}"),
+                Ok(size) => self.open_map(term, size)?,
+                Err(_) => return Err(Failure::Unsupported(term)),
+            },
             // Tuples, pids, references, ports, functions: Jason hands them to its protocol,
             // which may have an implementation for them; so does the Elixir side.
             _ => self.hole(term),
@@ -409,13 +413,13 @@ impl<'a> Encoder<'a> {
     // Kept out of `value`: the iterator is large, and carrying its space in `value`'s stack
     // frame slowed down the walk over every scalar.
     #[inline(never)]
-    fn open_map(&mut self, term: Term<'a>) -> Result<(), Failure<'a>> {
+    fn open_map(&mut self, term: Term<'a>, size: usize) -> Result<(), Failure<'a>> {
         self.work += MAP_WORK;
         if term.map_get(__struct__()).is_ok() || self.options.strict_keys && has_foreign_key(term)?
         {
             self.hole(term);
         } else {
-            let entries = Entries::new(term).ok_or(Failure::Unsupported(term))?;
+            let entries = Entries::new(term, size).ok_or(Failure::Unsupported(term))?;
             self.out.push(b'{');
             self.iterators.push(entries);
             self.stack.push(Frame::Map {
@@ -465,6 +469,9 @@ impl<'a> Encoder<'a> {
         Ok(())
     }
 
+    // Rare: kept out of line so that the walk over ordinary values does not carry it.
+    #[cold]
+    #[inline(never)]
     fn hole(&mut self, term: Term<'a>) {
         self.flush();
         self.pieces.push(Piece::Term(term));
@@ -546,10 +553,11 @@ struct Entries<'a> {
 const SMALL_MAP_KEYS: usize = 32;
 
 impl<'a> Entries<'a> {
-    fn new(map: Term<'a>) -> Option<Entries<'a>> {
+    /// The entries of `map`, which has `size` keys.
+    fn new(map: Term<'a>, size: usize) -> Option<Entries<'a>> {
         Some(Entries {
             iterator: MapIterator::new(map)?,
-            from_end: map.map_size().ok()? > SMALL_MAP_KEYS,
+            from_end: size > SMALL_MAP_KEYS,
         })
     }
 }
@@ -568,7 +576,8 @@ impl<'a> Iterator for Entries<'a> {
 
 /// Whether any key of `map` is one that [`key_text`] leaves to the Elixir side.
 fn has_foreign_key<'a>(map: Term<'a>) -> Result<bool, Failure<'a>> {
-    let entries = Entries::new(map).ok_or(Failure::Unsupported(map))?;
+    let size = map.map_size().map_err(|_| Failure::Unsupported(map))?;
+    let entries = Entries::new(map, size).ok_or(Failure::Unsupported(map))?;
     for (key, _) in entries {
         if key_text(key)?.is_none() {
             return Ok(true);
