@@ -20,10 +20,11 @@ defmodule Serdex.Encode do
   alias Serdex.Encode.Options
 
   @typedoc """
-  The encoding options an encoder implementation receives. They have the shape of Jason's,
-  so the same value works with `Jason.Encode` functions and `Jason.Fragment` functions.
+  The encoding options an encoder implementation receives, to pass on as they are. They
+  have the shape of Jason's, `{escape_function, map_function}`, so the same value works
+  with `Jason.Encode` functions and `Jason.Fragment` functions.
   """
-  @opaque opts :: Options.t()
+  @type opts :: Options.t()
 
   @type escape :: :json | :unicode_safe | :html_safe | :javascript_safe
 

@@ -80,15 +80,20 @@ defmodule Serdex.Encode.Options do
   defp escape_function(:javascript_safe), do: &__MODULE__.escape_javascript_safe/1
   defp escape_function(:html_safe), do: &__MODULE__.escape_html_safe/1
 
+  # The escape functions: a string's escaped text, without quotes, in each mode.
+  @spec escape_json(String.t()) :: binary()
   def escape_json(string),
     do: escape(string, {&__MODULE__.escape_json/1, &__MODULE__.naive_map/3})
 
+  @spec escape_unicode_safe(String.t()) :: binary()
   def escape_unicode_safe(string),
     do: escape(string, {&__MODULE__.escape_unicode_safe/1, &__MODULE__.naive_map/3})
 
+  @spec escape_javascript_safe(String.t()) :: binary()
   def escape_javascript_safe(string),
     do: escape(string, {&__MODULE__.escape_javascript_safe/1, &__MODULE__.naive_map/3})
 
+  @spec escape_html_safe(String.t()) :: binary()
   def escape_html_safe(string),
     do: escape(string, {&__MODULE__.escape_html_safe/1, &__MODULE__.naive_map/3})
 
@@ -102,9 +107,12 @@ defmodule Serdex.Encode.Options do
     raise EncodeError.new({:unsupported, other})
   end
 
+  # The map functions: pairs as an object, keys checked for duplicates under :strict.
+  @spec naive_map([{term(), term()}], (String.t() -> iodata()), term()) :: iodata()
   def naive_map(pairs, escape, _encode_map),
     do: Encode.object(pairs, {escape, &__MODULE__.naive_map/3})
 
+  @spec strict_map([{term(), term()}], (String.t() -> iodata()), term()) :: iodata()
   def strict_map(pairs, escape, _encode_map),
     do: Encode.object(pairs, {escape, &__MODULE__.strict_map/3})
 end
