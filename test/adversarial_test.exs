@@ -385,7 +385,17 @@ defmodule Serdex.AdversarialTest do
         end
       end)
 
-      for term <- [{}, {1, 2}, self(), make_ref(), port, fn -> :ok end, &String.upcase/1] do
+      for term <- [
+            {},
+            {1, 2},
+            {:key, "k"},
+            {:value, 1},
+            self(),
+            make_ref(),
+            port,
+            fn -> :ok end,
+            &String.upcase/1
+          ] do
         assert protocol_error(term).value == term
         protocol_error([term])
         protocol_error(%{"key" => [1, %{"deep" => term}]})

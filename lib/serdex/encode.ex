@@ -64,6 +64,7 @@ defmodule Serdex.Encode do
   # maps with such keys.
   defp fill_hole(json, _opts) when is_binary(json), do: json
   defp fill_hole({:key, key}, opts), do: key(key, opts)
+  defp fill_hole({:value, tuple}, opts), do: Serdex.Encoder.encode(tuple, opts)
   defp fill_hole(%_{} = struct, opts), do: Serdex.Encoder.encode(struct, opts)
   defp fill_hole(map, opts) when is_map(map), do: object(Map.to_list(map), opts)
   defp fill_hole(other, opts), do: Serdex.Encoder.encode(other, opts)

@@ -3,9 +3,10 @@
 //!
 //! Structs, atoms the NIF API cannot name, and terms that are not JSON types (tuples, pids,
 //! bitstrings, ...) are left as "holes": the output is then split into pieces around them,
-//! and the Elixir side fills each hole through the `Serdex.Encoder` protocol. So is a map key the NIF cannot write (see
-//! [`key_text`]): it becomes the hole `{:key, key}`, and under `maps: :strict`, where every
-//! key must be compared, its whole map becomes a hole.
+//! and the Elixir side fills each hole through the `Serdex.Encoder` protocol. A tuple becomes
+//! the hole `{:value, tuple}`. A map key the NIF cannot write (see [`key_text`]) becomes the
+//! hole `{:key, key}`; under `maps: :strict`, where every key must be compared, its whole map
+//! becomes a hole instead.
 //!
 //! On a normal scheduler the walk stops once its work passes a budget and returns a
 //! [`Checkpoint`]: the text so far and, for each open container, how many members it has
@@ -20,7 +21,7 @@ use std::collections::HashSet;
 use std::sync::Mutex;
 
 use rustler::types::tuple::make_tuple;
-use rustler::{Binary, Encoder as _, MapIterator, Resource, Term, TermType};
+use rustler::{Atom, Binary, Encoder as _, MapIterator, Resource, Term, TermType};
 
 use serdex_core::bignum;
 use serdex_core::writer::{self, Escape};
@@ -28,6 +29,7 @@ use serdex_core::writer::{self, Escape};
 rustler::atoms! {
     __struct__,
     key,
+    value,
 }
 
 /// Bignums whose external form is longer than this (about 2,400 digits) are printed on a
@@ -404,7 +406,9 @@ impl<'a> Encoder<'a> {
                 Err(_) => return Err(Failure::Unsupported(term)),
             },
             // Tuples, pids, references, ports, functions: Jason hands them to its protocol,
-            // which may have an implementation for them; so does the Elixir side.
+            // which may have an implementation for them; so does the Elixir side. A tuple is
+            // tagged, so that it cannot pass for a key hole.
+            TermType::Tuple => self.tagged_hole(value(), term),
             _ => self.hole(term),
         }
         Ok(())
@@ -480,8 +484,13 @@ impl<'a> Encoder<'a> {
     /// A hole for a map key the NIF cannot write: `{:key, key}`, filled with the key's text
     /// (`String.Chars`, as in Jason), quoted and escaped.
     fn key_hole(&mut self, term: Term<'a>) {
+        self.tagged_hole(key(), term);
+    }
+
+    /// A hole `{tag, term}`: every hole that is a tuple is tagged, `:key` or `:value`.
+    fn tagged_hole(&mut self, tag: Atom, term: Term<'a>) {
         let env = term.get_env();
-        self.hole(make_tuple(env, &[key().encode(env), term]));
+        self.hole(make_tuple(env, &[tag.encode(env), term]));
     }
 
     fn flush(&mut self) {
