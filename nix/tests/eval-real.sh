@@ -187,10 +187,14 @@ for entry in nif-fmt:checks.$system.nif-fmt:buildPhase nif-clippy:checks.$system
   expect "$name: sets neither CARGO_PROFILE nor CARGO_BUILD_INCREMENTAL, so crane's defaults apply" \
     test "$(real "$attr" --apply 'd: builtins.toJSON [ (d ? CARGO_PROFILE) (d ? CARGO_BUILD_INCREMENTAL) ]')" = '[false,false]'
 done
-hook="$crane/lib/setupHooks/configureCargoCommonVarsHook.sh"
-expect "crane's default profile is the emulated one: release" grep -qF 'CARGO_PROFILE=${CARGO_PROFILE-release}' "$hook"
-expect "crane's default is the emulated one: no incremental builds" \
-  grep -qF 'CARGO_BUILD_INCREMENTAL=${CARGO_BUILD_INCREMENTAL-false}' "$hook"
+# both_say TEXT_IN_CRANE TEXT_IN_EMULATION
+both_say() {
+  grep -qF -- "$1" "$crane/lib/setupHooks/configureCargoCommonVarsHook.sh" && grep -qF -- "$2" "$tests/emulate-checks.sh"
+}
+expect "crane's default profile, release, is the emulated one" \
+  both_say 'CARGO_PROFILE=${CARGO_PROFILE-release}' 'CARGO_PROFILE=release'
+expect "crane's default, no incremental builds, is the emulated one" \
+  both_say 'CARGO_BUILD_INCREMENTAL=${CARGO_BUILD_INCREMENTAL-false}' 'CARGO_BUILD_INCREMENTAL=false'
 function_body() { sed -n '/^cargoWithProfile() {/,/^}/p' "$1" | tr -d ' \\\n'; }
 expect "emulate-checks.sh's cargoWithProfile is crane's" \
   test "$(function_body "$tests/emulate-checks.sh")" = "$(function_body "$crane/lib/setupHooks/cargoHelperFunctionsHook.sh")"
