@@ -58,7 +58,11 @@ let
   mkDerivationWith =
     kind: fnOrAttrs:
     let
-      attrs = if builtins.isFunction fnOrAttrs then lib.fix (final: fnOrAttrs (final // { finalPackage = result; })) else fnOrAttrs;
+      attrs =
+        if builtins.isFunction fnOrAttrs then
+          lib.fix (final: fnOrAttrs (final // { finalPackage = result; }))
+        else
+          fnOrAttrs;
       name =
         attrs.name or (
           if attrs ? pname && attrs ? version then
@@ -213,7 +217,9 @@ in
       inheritPath ? true,
       derivationArgs ? { },
     }:
-    assert builtins.all isDerivation runtimeInputs || throw "writeShellApplication ${name}: runtimeInputs";
+    assert
+      builtins.all isDerivation runtimeInputs
+      || throw "writeShellApplication ${name}: runtimeInputs must be derivations";
     writeTextFile {
       inherit name passthru derivationArgs;
       executable = true;
@@ -222,7 +228,10 @@ in
         mainProgram = name;
       }
       // meta;
-      text = "PATH=${lib.makeBinPath runtimeInputs}${lib.optionalString inheritPath ":$PATH"}\n${text}";
+      text = ''
+        PATH=${lib.makeBinPath runtimeInputs}${lib.optionalString inheritPath ":$PATH"}
+        ${text}
+      '';
       checkPhase = if checkPhase == null then "" else checkPhase;
     };
 

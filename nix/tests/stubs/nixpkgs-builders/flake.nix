@@ -3,6 +3,6 @@
   outputs =
     { self }:
     {
-    lib = (import ./lib).extend (import ./lib/flake-version-info.nix self);
-  };
+      lib = (import ./lib).extend (import ./lib/flake-version-info.nix self);
+    };
 }

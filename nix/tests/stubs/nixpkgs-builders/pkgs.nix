@@ -83,7 +83,9 @@ let
       splicePackages = sets: sets.pkgsHostTarget;
       newScope = extra: lib.callPackageWith (self // extra);
       callPackage = self.newScope { };
-      makeScopeWithSplicing' = lib.makeScopeWithSplicing' { inherit (self) splicePackages newScope; };
+      makeScopeWithSplicing' = lib.makeScopeWithSplicing' {
+        inherit (self) splicePackages newScope;
+      };
 
       stdenv = stdenvWith cc;
       stdenvNoCC = stdenvWith null;
@@ -127,7 +129,8 @@ let
           ]
           // {
             inherit name shellHook buildInputs;
-            nativeBuildInputs = packages ++ nativeBuildInputs ++ lib.concatMap (d: d.nativeBuildInputs or [ ]) inputsFrom;
+            nativeBuildInputs =
+              packages ++ nativeBuildInputs ++ lib.concatMap (d: d.nativeBuildInputs or [ ]) inputsFrom;
           }
         );
 
