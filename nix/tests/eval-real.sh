@@ -23,7 +23,10 @@
 #      derivation instantiated (crane's mkDummySrc, vendorCargoDeps reading
 #      Cargo.lock, rust-overlay's toolchain from rust-toolchain.toml).
 #      Any error, and any line of warning or trace output, fails.
-#   2. checks that nix/tests/emulate-checks.sh, which runs against the stubs in
+#   2. every derivation again, writing it, with meta and passthru forced too.
+#   3. that crane's own logic ran on this repository: the dummy source for the
+#      dependencies, and one vendored crate per crate of Cargo.lock.
+#   4. that nix/tests/emulate-checks.sh, which runs against the stubs in
 #      nix/tests/stubs, runs what the real crane runs: the same cargo command
 #      in each phase, the same variables, the same sources (equal store paths),
 #      and crane's defaults (release profile, no incremental builds).
@@ -165,8 +168,23 @@ for system in "${systems[@]}"; do
     ] true"
 done
 
-echo "# 3. nix/tests/emulate-checks.sh runs what the real crane runs (x86_64-linux)"
+echo "# 3. crane's own logic ran on this repository (x86_64-linux)"
 system=x86_64-linux
+# The dependencies' source, made by crane's mkDummySrc, holds a cleaned copy of each manifest.
+dummy_has_manifests() {
+  local script
+  script="$(real "packages.$system.nif.cargoArtifacts.src.buildCommand")"
+  for manifest in Cargo.toml native/serdex_nif/Cargo.toml native/serdex_core/Cargo.toml; do
+    grep -qF -- " \$out/$manifest" <<<"$script" || { echo "no $manifest"; return 1; }
+  done
+}
+expect "mkDummySrc stubbed the workspace's manifests" dummy_has_manifests
+crates_in_lock="$(grep -c '^checksum = ' "$work/flake/Cargo.lock")"
+crates_vendored="$(nix_ path-info --recursive "$(real "packages.$system.nif.drvPath")" | grep -c -- '-cargo-package-.*\.drv$' || true)"
+expect "vendorCargoDeps fetches each of the $crates_in_lock crates of Cargo.lock ($crates_vendored)" \
+  test "$crates_vendored" -eq "$crates_in_lock"
+
+echo "# 4. nix/tests/emulate-checks.sh runs what the real crane runs (x86_64-linux)"
 # name:attribute:phase that holds the cargo command
 for entry in nif-fmt:checks.$system.nif-fmt:buildPhase nif-clippy:checks.$system.nif-clippy:buildPhase \
   nif-test:checks.$system.nif-test:checkPhase nif:packages.$system.nif:buildPhase; do
