@@ -18,22 +18,40 @@
       ...
     }:
     let
-      forAllSystems =
-        f:
-        nixpkgs.lib.genAttrs [ "x86_64-linux" "aarch64-linux" ] (
-          system: f (import ./nix { inherit system nixpkgs crane rust-overlay; })
-        );
+      systems = [
+        "x86_64-linux"
+        "aarch64-linux"
+        "aarch64-darwin"
+        "x86_64-darwin"
+      ];
+      perSystem = nixpkgs.lib.genAttrs systems (
+        system:
+        import ./nix {
+          inherit
+            system
+            nixpkgs
+            crane
+            rust-overlay
+            ;
+        }
+      );
+      forAllSystems = f: builtins.mapAttrs (_: f) perSystem;
     in
     {
-      packages = forAllSystems (s: {
-        inherit (s) nif release dockerImage;
-        default = s.release;
-      });
+      packages = forAllSystems (
+        s:
+        {
+          inherit (s) nif release;
+          default = s.release;
+        }
+        // nixpkgs.lib.optionalAttrs s.platform.isLinux { inherit (s) dockerImage; }
+      );
 
       apps = forAllSystems (s: {
         default = {
           type = "app";
           program = "${s.app}/bin/serdex-demo";
+          meta.description = "Serve the Serdex Phoenix demo on http://localhost:4000";
         };
       });
 
@@ -43,7 +61,7 @@
 
       checks = forAllSystems (s: s.checks);
 
-      formatter = forAllSystems (s: s.pkgs.nixfmt-rfc-style);
+      formatter = forAllSystems (s: s.pkgs.nixfmt);
 
       templates.default = {
         path = ./nix/template;

@@ -10,12 +10,12 @@ let
   packages = with beamPackages; with self; {
     bandit = buildMix rec {
       name = "bandit";
-      version = "1.5.5";
+      version = "1.6.7";
 
       src = fetchHex {
         pkg = "bandit";
         version = "${version}";
-        sha256 = "f21579a29ea4bc08440343b2b5f16f7cddf2fea5725d31b72cf973ec729079e1";
+        sha256 = "551ba8ff5e4fc908cbeb8c9f0697775fb6813a96d9de5f7fe02e34e76fd7d184";
       };
 
       beamDeps = [ hpax plug telemetry thousand_island websock ];
@@ -36,12 +36,12 @@ let
 
     hpax = buildMix rec {
       name = "hpax";
-      version = "0.2.0";
+      version = "1.0.2";
 
       src = fetchHex {
         pkg = "hpax";
         version = "${version}";
-        sha256 = "bea06558cdae85bed075e6c036993d43cd54d447f76d8190a8db0dc5893fa2f1";
+        sha256 = "2f09b4c1074e0abd846747329eaa26d535be0eb3d189fa69d812bfb8bfefd32f";
       };
 
       beamDeps = [];
@@ -153,12 +153,12 @@ let
 
     thousand_island = buildMix rec {
       name = "thousand_island";
-      version = "1.3.5";
+      version = "1.3.9";
 
       src = fetchHex {
         pkg = "thousand_island";
         version = "${version}";
-        sha256 = "2be6954916fdfe4756af3239fb6b6d75d0b8063b5df03ba76fd8a4c87849e180";
+        sha256 = "25ab4c07badadf7f87adb4ab414e0ed374e5f19e72503aa85132caa25776e54f";
       };
 
       beamDeps = [ telemetry ];

@@ -1,18 +1,24 @@
-# Serdex vs jiffy (and Jason, when on the code path): decode and encode throughput on the
-# bench corpus, side by side in one run.
+# Serdex side by side with its peers: decode and encode throughput on the bench corpus, and
+# the encode of a list of 10,000 structs with derived encoders, in one run.
 #
 #     MIX_ENV=prod mix run bench/compare.exs            # release NIF (use this for numbers)
 #     mix run bench/compare.exs                         # works too, but with the debug NIF
-#     MIX_ENV=prod elixir -pa /path/to/jason/ebin -S mix run bench/compare.exs   # include Jason
+#     MIX_ENV=prod elixir -pa JASON_EBIN -pa RUSTYJSON_EBIN -pa JSONRS_EBIN -S mix run bench/compare.exs
+#
+# Peers: jiffy when `:jiffy` is on the code path (Debian's erlang-jiffy puts it there), and
+# Jason, RustyJson and Jsonrs when their modules are (add each one's ebin directory with
+# `-pa`; the README says how to build them). A peer that is not found is skipped, with a line
+# saying so.
 #
 # Environment:
-#   BENCH_FILES=govtrack,canada   only these corpus files (names without .json)
-#   BENCH_TIME=1.2                seconds of measurement per file and direction, shared by
+#   BENCH_FILES=govtrack,canada   only these cases (corpus file names without .json, and
+#                                 `structs` for the struct-heavy encode)
+#   BENCH_TIME=1.2                seconds of measurement per case and direction, shared by
 #                                 the libraries (after a warm-up)
-#   BENCH_WARMUP=0.15             seconds of warm-up per file and direction
+#   BENCH_WARMUP=0.15             seconds of warm-up per case and direction
 #   BENCH_DATA=path               corpus directory (default ../shared/data/bench)
 #
-# For every file and direction: a warm-up, then the libraries take turns in 50 ms slices,
+# For every case and direction: a warm-up, then the libraries take turns in 50 ms slices,
 # each slice in a fresh process, until the time budget is spent (at least 5 calls each);
 # each call is timed on its own and the median per library is reported. Taking turns keeps
 # the machine's slow spells from landing on one library only.
@@ -21,20 +27,32 @@
 
 defmodule Serdex.Bench.Compare do
   @min_runs 5
+  @record_count 10_000
+
+  # Serdex / peer, the issue's targets: {decode, encode}, and for the struct-heavy encode.
+  @targets %{
+    "jiffy" => {2.0, 2.0},
+    "Jason" => {3.0, 5.0},
+    "RustyJson" => {1.0, 1.0},
+    "Jsonrs" => {1.0, 1.0}
+  }
+  @struct_targets %{"Jason" => 3.0}
 
   def main do
     data_dir = System.get_env("BENCH_DATA", Path.expand("../shared/data/bench"))
     budget = seconds("BENCH_TIME", 1.2)
     warmup = seconds("BENCH_WARMUP", 0.15)
+    only = only(System.get_env("BENCH_FILES"))
 
     files =
       data_dir
       |> Path.join("*.json")
       |> Path.wildcard()
       |> Enum.sort()
-      |> filter(System.get_env("BENCH_FILES"))
+      |> Enum.filter(&(only == nil or Path.basename(&1, ".json") in only))
 
-    if files == [], do: raise("no corpus files found in #{data_dir}")
+    structs? = only == nil or "structs" in only
+    if files == [] and not structs?, do: raise("no corpus files found in #{data_dir}")
 
     peers = peers()
     header(peers, budget, warmup)
@@ -47,96 +65,182 @@ defmodule Serdex.Bench.Compare do
       )
     end
 
-    libraries = [{"serdex", serdex()} | peers]
+    libraries = [serdex() | peers]
 
     results =
       for file <- files do
         input = File.read!(file)
         name = Path.basename(file, ".json")
         term = Serdex.decode!(input)
-        check_equal_terms(name, input, term)
-
-        decode = measure(calls(libraries, :decode, input), budget, warmup)
-        encode = measure(calls(libraries, :encode, term), budget, warmup)
-
-        memory =
-          for {peer, %{decode: fun}} <- libraries, into: %{} do
-            {peer, memory(fn -> fun.(input) end)}
-          end
+        check_equal_terms(libraries, name, input, term)
 
         row = %{
           name: name,
           size: byte_size(input),
-          decode: decode,
-          encode: encode,
-          memory: memory
+          decode: measure(calls(libraries, :decode, input), budget, warmup),
+          encode: measure(calls(libraries, :encode, term), budget, warmup),
+          memory:
+            Map.new(libraries, fn {name, lib} -> {name, memory(fn -> lib.decode.(input) end)} end)
         }
 
         print_row(row, peers)
         row
       end
 
+    records = if structs?, do: structs(libraries, budget, warmup)
+
     summary(results, peers)
+    if records, do: struct_summary(records)
+    IO.puts("\nLoad average (1, 5, 15 min) at the end: #{load_average()}")
   end
 
-  # -- peers -----------------------------------------------------------------------------
+  # -- libraries -------------------------------------------------------------------------
 
   defp serdex do
-    %{decode: &Serdex.decode!/1, encode: &Serdex.encode!/1}
+    {"Serdex",
+     %{decode: &Serdex.decode!/1, encode: &Serdex.encode!/1, app: :serdex, structs: :derived}}
   end
 
+  # Each peer's default call, as an application would make it: compact output, `:json`
+  # escaping, string keys, `nil` for null. Jason, RustyJson and Jsonrs are called through
+  # captures made at run time, so that this file compiles without them.
   defp peers do
-    jiffy =
-      if Code.ensure_loaded?(:jiffy) do
-        [
-          {"jiffy",
+    jiffy = [
+      {"jiffy", :jiffy,
+       fn ->
+         %{
+           decode: &:jiffy.decode(&1, [:return_maps, {:null_term, nil}, :use_nil]),
+           encode: &:jiffy.encode(&1, [:use_nil]),
+           app: :jiffy,
+           # jiffy has no protocol for structs: it would write their `__struct__` field.
+           structs: nil
+         }
+       end}
+    ]
+
+    elixir_peers =
+      for {name, module, app, structs} <- [
+            {"Jason", Jason, :jason, :derived},
+            {"RustyJson", RustyJson, :rustyjson, :derived},
+            # Jsonrs has no derive: its protocol's fallback encodes any struct as the map of
+            # its fields.
+            {"Jsonrs", Jsonrs, :jsonrs, :fallback}
+          ] do
+        {name, module,
+         fn ->
            %{
-             decode: &:jiffy.decode(&1, [:return_maps, {:null_term, nil}, :use_nil]),
-             encode: &:jiffy.encode(&1, [:use_nil])
-           }}
-        ]
-      else
-        IO.puts("jiffy: skipped (module :jiffy not on the code path)")
-        []
+             decode: Function.capture(module, :decode!, 1),
+             encode: Function.capture(module, :encode!, 1),
+             app: app,
+             structs: structs
+           }
+         end}
       end
 
-    jason =
-      if Code.ensure_loaded?(Jason) do
-        [
-          {"jason",
-           %{
-             decode: &apply(Jason, :decode!, [&1]),
-             encode: &apply(Jason, :encode!, [&1])
-           }}
-        ]
-      else
-        IO.puts(
-          "Jason: skipped (not on the code path; add its ebin with `elixir -pa DIR -S mix run`)"
-        )
+    for {name, module, library} <- jiffy ++ elixir_peers, reduce: [] do
+      acc ->
+        if Code.ensure_loaded?(module) do
+          acc ++ [{name, library.()}]
+        else
+          IO.puts(
+            "#{name}: skipped (#{inspect(module)} is not on the code path; add its ebin with -pa)"
+          )
 
-        []
-      end
-
-    jiffy ++ jason
+          acc
+        end
+    end
   end
 
-  defp check_equal_terms(name, input, term) do
-    if Code.ensure_loaded?(:jiffy) do
-      peer = :jiffy.decode(input, [:return_maps, {:null_term, nil}, :use_nil])
-
-      unless peer == term do
-        IO.puts("WARNING: #{name}: jiffy decodes to a different term than Serdex")
+  # Warns where a peer does not decode to the same term as Serdex, or where its encoding
+  # does not decode back to the same term: the comparison would then not be like for like.
+  defp check_equal_terms(libraries, name, input, term) do
+    for {peer, lib} <- libraries do
+      if peer != "Serdex" and lib.decode.(input) != term do
+        IO.puts("WARNING: #{name}: #{peer} decodes to a different term than Serdex")
       end
 
-      reencoded = Serdex.decode!(:jiffy.encode(term, [:use_nil]))
+      unless Serdex.decode!(lib.encode.(term)) == term do
+        IO.puts("WARNING: #{name}: #{peer}'s encoding does not decode back to the same term")
+      end
+    end
+  end
 
-      unless reencoded == term do
-        IO.puts("WARNING: #{name}: jiffy's encoding does not decode back to the same term")
+  # -- the struct-heavy encode -----------------------------------------------------------
+
+  @record_fields [:id, :name, :email, :age, :score, :active, :tags, :address]
+
+  # A list of @record_count structs, each library encoding them through its own derived
+  # implementation (Jsonrs through its fallback). The struct is defined here, after the
+  # protocols were consolidated, so each protocol is consolidated again with it.
+  defp structs(libraries, budget, warmup) do
+    libraries = Enum.filter(libraries, fn {_name, lib} -> lib.structs end)
+    protocols = for {_, %{app: app}} <- libraries, p = derivable(app), do: p
+
+    quietly(fn ->
+      Module.create(
+        Serdex.Bench.Record,
+        quote do
+          @derive unquote(protocols)
+          defstruct unquote(@record_fields)
+        end,
+        Macro.Env.location(__ENV__)
+      )
+    end)
+
+    Enum.each(protocols, &consolidate_with(&1, Serdex.Bench.Record))
+
+    records = Enum.map(1..@record_count, &record/1)
+    json = Serdex.encode!(records)
+    expected = Serdex.decode!(json)
+
+    for {name, lib} <- libraries do
+      unless Serdex.decode!(lib.encode.(records)) == expected do
+        IO.puts("WARNING: structs: #{name}'s encoding differs from Serdex's")
       end
     end
 
-    unless Serdex.decode!(Serdex.encode!(term)) == term do
-      IO.puts("WARNING: #{name}: Serdex's encoding does not decode back to the same term")
+    times = measure(calls(libraries, :encode, records), budget, warmup)
+    %{size: byte_size(json), encode: times, libraries: Enum.map(libraries, &elem(&1, 0))}
+  end
+
+  defp derivable(:serdex), do: Serdex.Encoder
+  defp derivable(:jason), do: Jason.Encoder
+  defp derivable(:rustyjson), do: RustyJson.Encoder
+  defp derivable(_), do: nil
+
+  defp record(i) do
+    struct(Serdex.Bench.Record,
+      id: i,
+      name: "User #{i}",
+      email: "user#{i}@example.com",
+      age: 18 + rem(i, 60),
+      score: i / 7,
+      active: rem(i, 3) != 0,
+      tags: ["tag#{rem(i, 7)}", "tag#{rem(i, 11)}"],
+      address: %{"city" => "City #{rem(i, 100)}", "zip" => Integer.to_string(10_000 + i)}
+    )
+  end
+
+  defp consolidate_with(protocol, struct) do
+    impls = Protocol.extract_impls(protocol, :code.get_path())
+    {:ok, binary} = Protocol.consolidate(protocol, Enum.uniq([struct | impls]))
+    :code.purge(protocol)
+    {:module, ^protocol} = :code.load_binary(protocol, :code.which(protocol), binary)
+  end
+
+  # Runs `fun` with standard error discarded: deriving for a consolidated protocol warns
+  # that the implementation has no effect, which is untrue here (see `consolidate_with/2`).
+  defp quietly(fun) do
+    {:ok, sink} = StringIO.open("")
+    stderr = Process.whereis(:standard_error)
+    Process.unregister(:standard_error)
+    Process.register(sink, :standard_error)
+
+    try do
+      fun.()
+    after
+      Process.unregister(:standard_error)
+      Process.register(stderr, :standard_error)
     end
   end
 
@@ -243,31 +347,43 @@ defmodule Serdex.Bench.Compare do
     info = Serdex.nif_info()
     {os_family, os_name} = :os.type()
 
+    consolidated =
+      for {_, %{app: app}} <- [serdex() | peers], protocol = derivable(app) do
+        "#{inspect(protocol)}=#{Protocol.consolidated?(protocol)}"
+      end
+
     IO.puts("""
     Serdex benchmark: #{DateTime.utc_now() |> DateTime.truncate(:second) |> DateTime.to_iso8601()}
-    Machine: #{cpu_model()}, #{:erlang.system_info(:logical_processors_available)} logical CPUs, #{os_family}/#{os_name}
+    Command: #{command(peers)}
+    Machine: #{cpu_model()}, #{:erlang.system_info(:logical_processors_available)} logical CPUs, #{os_family}/#{os_name}; load average (1, 5, 15 min) #{load_average()}
     Elixir #{System.version()}, OTP #{:erlang.system_info(:otp_release)}, MIX_ENV=#{Mix.env()}
-    Serdex NIF: profile #{info.profile}, target #{info.target}
-    Protocols consolidated: Serdex.Encoder=#{Protocol.consolidated?(Serdex.Encoder)}#{jason_consolidation()}
-    Peers: #{Enum.map_join(peers, ", ", &peer_version/1)}
-    Per file and direction: #{warmup}s warm-up, then #{budget}s of turns in #{@slice}s slices (at least #{@min_runs} calls each); median; MB = 10^6 bytes
+    Serdex #{version(:serdex)} NIF: profile #{info.profile}, target #{info.target}
+    Peers: #{if peers == [], do: "none", else: Enum.map_join(peers, ", ", fn {name, lib} -> "#{name} #{version(lib.app)}" end)}
+    Protocols consolidated: #{Enum.join(consolidated, ", ")}
+    Per case and direction: #{warmup}s warm-up, then #{budget}s of turns in #{@slice}s slices (at least #{@min_runs} calls each); median; MB = 10^6 bytes
     """)
   end
 
-  defp jason_consolidation do
-    if Code.ensure_loaded?(Jason.Encoder),
-      do: ", Jason.Encoder=#{Protocol.consolidated?(Jason.Encoder)}",
-      else: ""
+  # The command that reproduces this run, with the peers' ebin directories.
+  defp command(peers) do
+    env =
+      for var <- ~w(BENCH_FILES BENCH_TIME BENCH_WARMUP BENCH_DATA),
+          value = System.get_env(var),
+          do: "#{var}=#{value} "
+
+    paths =
+      for {_, %{app: app}} <- peers, app != :jiffy do
+        module = %{jason: Jason, rustyjson: RustyJson, jsonrs: Jsonrs}[app]
+        "-pa #{module |> :code.which() |> Path.dirname()} "
+      end
+
+    runner = if paths == [], do: "mix run", else: "elixir #{paths}-S mix run"
+    "#{env}MIX_ENV=#{Mix.env()} #{runner} bench/compare.exs"
   end
 
-  defp peer_version({"jiffy", _}) do
-    _ = Application.load(:jiffy)
-    "jiffy #{Application.spec(:jiffy, :vsn) || "?"}"
-  end
-
-  defp peer_version({"jason", _}) do
-    _ = Application.load(:jason)
-    "Jason #{Application.spec(:jason, :vsn) || "?"}"
+  defp version(app) do
+    _ = Application.load(app)
+    Application.spec(app, :vsn) || "?"
   end
 
   defp cpu_model do
@@ -283,67 +399,135 @@ defmodule Serdex.Bench.Compare do
     end
   end
 
+  defp load_average do
+    case File.read("/proc/loadavg") do
+      {:ok, text} -> text |> String.split() |> Enum.take(3) |> Enum.join(" ")
+      _ -> "unknown"
+    end
+  end
+
   defp print_row(row, peers) do
     mbs = fn seconds -> row.size / seconds / 1.0e6 end
-    s_dec = mbs.(row.decode["serdex"].median)
-    s_enc = mbs.(row.encode["serdex"].median)
 
-    peer_text =
-      Enum.map_join(peers, "", fn {peer, _} ->
-        p_dec = mbs.(row.decode[peer].median)
-        p_enc = mbs.(row.encode[peer].median)
+    cells =
+      for direction <- [:decode, :encode] do
+        ours = mbs.(row[direction]["Serdex"].median)
 
-        " | #{peer} dec #{fmt(p_dec)} MB/s (x#{ratio(s_dec, p_dec)}) enc #{fmt(p_enc)} MB/s (x#{ratio(s_enc, p_enc)})" <>
-          " mem #{kb(row.memory[peer])}"
-      end)
+        theirs =
+          Enum.map_join(peers, "", fn {peer, _} ->
+            p = mbs.(row[direction][peer].median)
+            ", #{peer} #{fmt(p)} (x#{ratio(ours, p)})"
+          end)
+
+        "#{direction} MB/s: Serdex #{fmt(ours)}#{theirs}"
+      end
 
     IO.puts(
-      "#{String.pad_trailing(row.name, 24)} #{String.pad_leading(Integer.to_string(row.size), 8)} B" <>
-        " | serdex dec #{fmt(s_dec)} MB/s enc #{fmt(s_enc)} MB/s mem #{kb(row.memory["serdex"])}" <>
-        peer_text
+      "#{String.pad_trailing(row.name, 22)} #{String.pad_leading(Integer.to_string(row.size), 8)} B | " <>
+        Enum.join(cells, " | ")
     )
   end
 
+  defp summary([], _peers), do: :ok
+
   defp summary(results, peers) do
-    IO.puts("\nMarkdown table (MB/s, median; ratio = Serdex / peer):\n")
+    names = Enum.map(peers, &elem(&1, 0))
 
-    peer_cols =
-      Enum.flat_map(peers, fn {peer, _} ->
-        ["#{peer} dec", "dec ×#{peer}", "#{peer} enc", "enc ×#{peer}"]
-      end)
+    for direction <- [:decode, :encode] do
+      IO.puts(
+        "\n#{direction |> Atom.to_string() |> String.capitalize()}, MB/s (median; ×peer = Serdex / peer):\n"
+      )
 
-    cols = ["file", "KB", "Serdex dec", "Serdex enc"] ++ peer_cols
-    IO.puts("| " <> Enum.join(cols, " | ") <> " |")
-    IO.puts("|" <> String.duplicate(" ---: |", length(cols)))
+      cols = ["file", "KB", "Serdex"] ++ Enum.flat_map(names, &[&1, "×#{&1}"])
+      IO.puts("| " <> Enum.join(cols, " | ") <> " |")
+      IO.puts("| --- |" <> String.duplicate(" ---: |", length(cols) - 1))
 
-    for row <- results do
-      mbs = fn seconds -> row.size / seconds / 1.0e6 end
-      s_dec = mbs.(row.decode["serdex"].median)
-      s_enc = mbs.(row.encode["serdex"].median)
+      for row <- results do
+        mbs = fn name -> row.size / row[direction][name].median / 1.0e6 end
+
+        cells =
+          Enum.flat_map(names, fn name ->
+            [fmt(mbs.(name)), ratio(mbs.("Serdex"), mbs.(name))]
+          end)
+
+        IO.puts(
+          "| " <>
+            Enum.join([row.name, fmt(row.size / 1000), fmt(mbs.("Serdex")) | cells], " | ") <>
+            " |"
+        )
+      end
+    end
+
+    IO.puts("\nSerdex / peer, worst and best file, against the targets:\n")
+
+    IO.puts(
+      "| peer | decode worst | decode best | target | misses | encode worst | encode best | target | misses |"
+    )
+
+    IO.puts("| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |")
+
+    for name <- names do
+      {decode_target, encode_target} = Map.fetch!(@targets, name)
 
       cells =
-        Enum.flat_map(peers, fn {peer, _} ->
-          p_dec = mbs.(row.decode[peer].median)
-          p_enc = mbs.(row.encode[peer].median)
-          [fmt(p_dec), ratio(s_dec, p_dec), fmt(p_enc), ratio(s_enc, p_enc)]
-        end)
+        for {direction, target} <- [decode: decode_target, encode: encode_target] do
+          ratios =
+            for row <- results,
+                do: {row.name, row[direction][name].median / row[direction]["Serdex"].median}
 
-      IO.puts(
-        "| " <>
-          Enum.join(
-            [row.name, fmt(row.size / 1000), fmt(s_dec), fmt(s_enc)] ++ cells,
-            " | "
-          ) <> " |"
-      )
+          {worst_file, worst} = Enum.min_by(ratios, &elem(&1, 1))
+          {best_file, best} = Enum.max_by(ratios, &elem(&1, 1))
+          misses = for {file, r} <- ratios, r < target, do: "#{file} #{ratio(r, 1)}"
+
+          [
+            "#{ratio(worst, 1)} (#{worst_file})",
+            "#{ratio(best, 1)} (#{best_file})",
+            ratio(target, 1),
+            if(misses == [], do: "none", else: Enum.join(misses, ", "))
+          ]
+        end
+
+      IO.puts("| " <> Enum.join([name | List.flatten(cells)], " | ") <> " |")
     end
 
     IO.puts("\nMemory retained by one decode (process heap + binaries, KB):\n")
-    names = ["serdex" | Enum.map(peers, &elem(&1, 0))]
-    IO.puts("| file | " <> Enum.join(names, " | ") <> " |")
-    IO.puts("|" <> String.duplicate(" ---: |", length(names) + 1))
+    IO.puts("| file | Serdex | " <> Enum.join(names, " | ") <> " |")
+    IO.puts("| --- |" <> String.duplicate(" ---: |", length(names) + 1))
 
     for row <- results do
-      IO.puts("| #{row.name} | " <> Enum.map_join(names, " | ", &kb(row.memory[&1])) <> " |")
+      IO.puts(
+        "| #{row.name} | " <>
+          Enum.map_join(["Serdex" | names], " | ", &kb(row.memory[&1])) <> " |"
+      )
+    end
+  end
+
+  defp struct_summary(%{size: size, encode: times, libraries: libraries}) do
+    IO.puts(
+      "\nStruct-heavy encode: a list of #{@record_count} structs of #{length(@record_fields)} fields, " <>
+        "#{fmt(size / 1000)} KB of JSON (ms per call, median; ×peer = Serdex / peer):\n"
+    )
+
+    ours = times["Serdex"].median
+    peers = libraries -- ["Serdex"]
+    IO.puts("| " <> Enum.join(["Serdex" | Enum.flat_map(peers, &[&1, "×#{&1}"])], " | ") <> " |")
+    IO.puts("|" <> String.duplicate(" ---: |", 1 + 2 * length(peers)))
+
+    cells =
+      Enum.flat_map(peers, fn peer ->
+        theirs = times[peer].median
+        [fmt(theirs * 1000), ratio(theirs, ours)]
+      end)
+
+    IO.puts("| " <> Enum.join([fmt(ours * 1000) | cells], " | ") <> " |")
+
+    for {peer, target} <- @struct_targets, peer in peers do
+      achieved = times[peer].median / ours
+      verdict = if achieved >= target, do: "met", else: "missed"
+
+      IO.puts(
+        "\nTarget: at least #{ratio(target, 1)}× #{peer}: #{verdict} (#{ratio(achieved, 1)}×)"
+      )
     end
   end
 
@@ -359,14 +543,9 @@ defmodule Serdex.Bench.Compare do
     end
   end
 
-  defp filter(files, nil), do: files
-  defp filter(files, ""), do: files
-
-  defp filter(files, spec) do
-    patterns = spec |> String.split(",", trim: true) |> Enum.map(&String.trim/1)
-
-    Enum.filter(files, &(Path.basename(&1, ".json") in patterns))
-  end
+  defp only(nil), do: nil
+  defp only(""), do: nil
+  defp only(spec), do: spec |> String.split(",", trim: true) |> Enum.map(&String.trim/1)
 end
 
 Serdex.Bench.Compare.main()

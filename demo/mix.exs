@@ -40,7 +40,9 @@ defmodule SerdexDemo.MixProject do
       {:serdex, path: ".."},
       {:phoenix, "~> 1.7.14"},
       {:phoenix_html, "~> 4.1"},
-      {:bandit, "~> 1.5"}
+      # From 1.6.3 on, Bandit closes an HTTP/1 connection when the plug fails
+      # (a 413, say) instead of reading the unread body as the next request.
+      {:bandit, "~> 1.6 and >= 1.6.3"}
     ]
   end
 

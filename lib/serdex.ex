@@ -9,6 +9,10 @@ defmodule Serdex do
       iex> Serdex.encode!(%{ok: true})
       ~s({"ok":true})
 
+      iex> {:error, error} = Serdex.decode(~s({"a": 1,}))
+      iex> {error.position, error.reason}
+      {8, "unexpected character '}', expected a string key"}
+
   Bad input never crashes or stalls the VM: errors come back as `Serdex.DecodeError` or
   `Serdex.EncodeError`, nesting and integer size are bounded, a panic in Rust becomes an
   exception, and large inputs run on a dirty CPU scheduler.
@@ -62,11 +66,27 @@ defmodule Serdex do
 
   Any other option raises `ArgumentError`.
 
+  ## Examples
+
+      iex> Serdex.decode("[1, 2.5, true, null, 12345678901234567890123]")
+      {:ok, [1, 2.5, true, nil, 12345678901234567890123]}
+
+      iex> Serdex.decode(~s({"id": 1}), keys: :atoms)
+      {:ok, %{id: 1}}
+
       iex> Serdex.decode(~s({"price": 1.10}), floats: :decimals)
       {:ok, %{"price" => %{__struct__: Decimal, coef: 110, exp: -2, sign: 1}}}
 
       iex> Serdex.decode(~s({"b": 1, "a": 2}), objects: :ordered_objects)
       {:ok, %Serdex.OrderedObject{values: [{"b", 1}, {"a", 2}]}}
+
+      iex> Serdex.decode("[1,]")
+      {:error,
+       %Serdex.DecodeError{
+         position: 3,
+         reason: "unexpected character ']', expected a value",
+         data: "[1,]"
+       }}
   """
   @spec decode(iodata(), [decode_opt()]) :: {:ok, term()} | {:error, DecodeError.t()}
   def decode(input, opts \\ []) do
@@ -88,7 +108,12 @@ defmodule Serdex do
     end
   end
 
-  @doc "Like `decode/2`, but raises `Serdex.DecodeError`."
+  @doc """
+  Like `decode/2`, but raises `Serdex.DecodeError`.
+
+      iex> Serdex.decode!(~s({"langs": ["en", "fr"]}))
+      %{"langs" => ["en", "fr"]}
+  """
   @spec decode!(iodata(), [decode_opt()]) :: term()
   def decode!(input, opts \\ []) do
     case decode(input, opts) do
@@ -158,7 +183,7 @@ defmodule Serdex do
 
   defp map_keys(other, _fun, _objects), do: other
 
-  @doc """
+  @doc ~S"""
   Encodes a term as JSON.
 
   Maps (with atom, string or integer keys), lists, UTF-8 binaries, atoms (`nil` is `null`),
@@ -183,10 +208,25 @@ defmodule Serdex do
   `Serdex.EncodeError`, and a struct without an encoder implementation a
   `Protocol.UndefinedError`, both returned as `{:error, exception}`.
 
+  ## Examples
+
+      iex> Serdex.encode(%{name: "Ada", langs: ["en"]})
+      {:ok, ~s({"langs":["en"],"name":"Ada"})}
+
       iex> Serdex.encode(%{price: 1.0e22, at: ~D[2024-02-29]})
       {:ok, ~s({"at":"2024-02-29","price":1.0e22})}
 
-      iex> {:error, %Protocol.UndefinedError{}} = Serdex.encode(1..3)
+      iex> Serdex.encode("<a>", escape: :html_safe)
+      {:ok, ~S("\u003Ca>")}
+
+      iex> {:error, %Protocol.UndefinedError{value: {1, 2}}} = Serdex.encode({1, 2})
+
+      iex> Serdex.encode(["ok", <<0xFF>>])
+      {:error,
+       %Serdex.EncodeError{
+         message: "unable to encode <<255>>: strings must be valid UTF-8 binaries",
+         term: <<255>>
+       }}
   """
   @spec encode(term(), [encode_opt()]) ::
           {:ok, String.t()} | {:error, Serdex.EncodeError.t() | Protocol.UndefinedError.t()}
@@ -194,11 +234,22 @@ defmodule Serdex do
     with {:ok, iodata} <- encode_to_iodata(term, opts), do: {:ok, IO.iodata_to_binary(iodata)}
   end
 
-  @doc "Like `encode/2`, but raises."
+  @doc ~S"""
+  Like `encode/2`, but raises.
+
+      iex> Serdex.encode!(%{a: [1]}, pretty: true)
+      "{\n  \"a\": [\n    1\n  ]\n}"
+  """
   @spec encode!(term(), [encode_opt()]) :: String.t()
   def encode!(term, opts \\ []), do: term |> encode_to_iodata!(opts) |> IO.iodata_to_binary()
 
-  @doc "Like `encode/2`, but returns iodata, which may avoid a copy."
+  @doc """
+  Like `encode/2`, but returns iodata, which may avoid a copy.
+
+      iex> {:ok, iodata} = Serdex.encode_to_iodata(%{on: ~D[2024-02-29]})
+      iex> IO.iodata_to_binary(iodata)
+      ~s({"on":"2024-02-29"})
+  """
   @spec encode_to_iodata(term(), [encode_opt()]) ::
           {:ok, iodata()} | {:error, Serdex.EncodeError.t() | Protocol.UndefinedError.t()}
   def encode_to_iodata(term, opts \\ []) do
@@ -213,7 +264,12 @@ defmodule Serdex do
         else: reraise(error, __STACKTRACE__)
   end
 
-  @doc "Like `encode_to_iodata/2`, but raises."
+  @doc """
+  Like `encode_to_iodata/2`, but raises.
+
+      iex> Serdex.encode_to_iodata!([1, "a"]) |> IO.iodata_to_binary()
+      ~s([1,"a"])
+  """
   @spec encode_to_iodata!(term(), [encode_opt()]) :: iodata()
   def encode_to_iodata!(term, opts \\ []) do
     {pretty, opts} = Keyword.pop(opts, :pretty, false)
@@ -243,6 +299,11 @@ defmodule Serdex do
     * `:crate_version` - the version of the `serdex_nif` crate
     * `:loaded_from` - the absolute path of the loaded library
     * `:precompiled` - whether it was loaded with `PRECOMPILED_NIF` (not built by Mix)
+
+  ## Examples
+
+      iex> Serdex.nif_info() |> Map.keys() |> Enum.sort()
+      [:crate_version, :loaded_from, :precompiled, :profile, :target]
   """
   @spec nif_info() :: %{atom() => term()}
   def nif_info do

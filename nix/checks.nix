@@ -3,16 +3,21 @@
 {
   pkgs,
   platform,
+  sources,
   rust,
   nif,
+  demo,
   release,
 }:
 let
   inherit (pkgs) lib;
   inherit (platform) beamPackages target;
-  inherit (rust) craneLib commonArgs cargoArtifacts;
-  demo = import ./demo.nix { inherit pkgs platform nif; };
-  maybe = lib.fileset.maybeMissing;
+  inherit (rust)
+    craneLib
+    commonArgs
+    workspaceArgs
+    cargoArtifacts
+    ;
 
   # Fails unless the NIF loaded into this BEAM reports what this flake built.
   probeNif = ''
@@ -25,7 +30,7 @@ let
 in
 {
   nif-clippy = craneLib.cargoClippy (
-    commonArgs
+    workspaceArgs
     // {
       inherit cargoArtifacts;
       cargoClippyExtraArgs = "--all-targets -- --deny warnings";
@@ -34,42 +39,12 @@ in
 
   nif-fmt = craneLib.cargoFmt commonArgs;
 
-  nif-test = craneLib.cargoTest (commonArgs // { inherit cargoArtifacts; });
-
-  # The libc decision of nix/platform.nix, checked on the built .so.
-  nif-libc = pkgs.runCommand "serdex-nif-libc" { nativeBuildInputs = [ pkgs.patchelf ]; } ''
-    needed="$(patchelf --print-needed ${nif}/lib/libserdex_nif.so)"
-    echo "NEEDED: $needed"
-    ${
-      if platform.isMusl then
-        ''
-          echo "$needed" | grep -qx 'libc.so'
-          if echo "$needed" | grep -qx 'libc.so.6'; then exit 1; fi
-        ''
-      else
-        ''
-          echo "$needed" | grep -qx 'libc.so.6'
-        ''
-    }
-    touch "$out"
-  '';
+  nif-test = craneLib.cargoTest (workspaceArgs // { inherit cargoArtifacts; });
 
   # The library's ExUnit suite, against packages.nif, in the release's BEAM.
   mix-test = pkgs.stdenvNoCC.mkDerivation {
     name = "serdex-mix-test";
-    src = lib.fileset.toSource {
-      root = ../.;
-      # mix.lock, mix_deps.nix and demo/mix.exs feed test/mix_deps_test.exs.
-      fileset = lib.fileset.unions [
-        ../mix.exs
-        ../lib
-        ../test
-        ../mix.lock
-        ../mix_deps.nix
-        ../demo/mix.exs
-        (maybe ../config)
-      ];
-    };
+    src = sources.mixTest;
     nativeBuildInputs = [
       beamPackages.erlang
       beamPackages.elixir
@@ -82,7 +57,7 @@ in
       export HOME="$TMPDIR" MIX_HOME="$TMPDIR/mix" HEX_HOME="$TMPDIR/hex"
       mkdir -p priv/native
       cp ${nif}/lib/libserdex_nif.so priv/native/libserdex_nif.so
-      mix test
+      mix test --include slow --include load
       ${probeNif}
       runHook postBuild
     '';
@@ -93,7 +68,7 @@ in
 
   # The demo's own ConnCase tests. mix2nix deps are compiled with MIX_ENV=prod
   # (buildMix's default); only the demo and :serdex are compiled for test here.
-  demo-test = beamPackages.mixRelease {
+  demo-test = platform.mixRelease {
     pname = "serdex-demo-test";
     inherit (demo)
       version
@@ -113,7 +88,8 @@ in
     dontFixup = true;
   };
 
-  # Boot the release and call the NIF through HTTP.
+  # Boot the release without RELEASE_COOKIE, call the NIF through HTTP, then
+  # reach the running node with `pid` and `stop`, which need the same cookie.
   release-smoke =
     pkgs.runCommand "serdex-release-smoke"
       {
@@ -121,9 +97,11 @@ in
           pkgs.curl
           pkgs.jq
         ];
+        __darwinAllowLocalNetworking = true;
       }
       ''
-        export HOME="$TMPDIR" RELEASE_TMP="$TMPDIR/release" RELEASE_DISTRIBUTION=none
+        export HOME="$TMPDIR" RELEASE_TMP="$TMPDIR/release"
+        export RELEASE_DISTRIBUTION=name RELEASE_NODE=serdex_demo@127.0.0.1
         export PHX_SERVER=true PHX_HOST=localhost PORT=4000
         export SECRET_KEY_BASE=release-smoke-secret-key-base-0123456789abcdef0123456789abcdef0123456789
         ${release}/bin/serdex_demo start > release.log 2>&1 &
@@ -135,7 +113,9 @@ in
         curl -fsS http://127.0.0.1:4000/api/info > info.json || { cat release.log; exit 1; }
         cat info.json
         jq -e --arg target "${target}" '.precompiled == true and .target == $target' info.json
-        kill "$pid"
+        ${release}/bin/serdex_demo pid
+        ${release}/bin/serdex_demo stop
+        wait "$pid"
         touch "$out"
       '';
 
@@ -149,4 +129,23 @@ in
         fi
         touch "$out"
       '';
+}
+// lib.optionalAttrs platform.isLinux {
+  # The libc decision of nix/platform.nix, checked on the built .so.
+  nif-libc = pkgs.runCommand "serdex-nif-libc" { nativeBuildInputs = [ pkgs.patchelf ]; } ''
+    needed="$(patchelf --print-needed ${nif}/lib/libserdex_nif.so)"
+    echo "NEEDED: $needed"
+    ${
+      if platform.isMusl then
+        ''
+          echo "$needed" | grep -qx 'libc.so'
+          if echo "$needed" | grep -qx 'libc.so.6'; then exit 1; fi
+        ''
+      else
+        ''
+          echo "$needed" | grep -qx 'libc.so.6'
+        ''
+    }
+    touch "$out"
+  '';
 }

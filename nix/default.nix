@@ -11,14 +11,31 @@ let
     overlays = [ rust-overlay.overlays.default ];
   };
   platform = import ./platform.nix { inherit pkgs system; };
-  rust = import ./nif.nix { inherit pkgs crane platform; };
+  sources = import ./sources.nix { inherit (pkgs) lib; };
+  rust = import ./nif.nix {
+    inherit
+      pkgs
+      crane
+      platform
+      sources
+      ;
+  };
   nif = rust.package;
-  release = import ./release.nix { inherit pkgs platform nif; };
+  demo = import ./demo.nix {
+    inherit
+      pkgs
+      platform
+      sources
+      nif
+      ;
+  };
+  release = import ./release.nix { inherit platform demo nif; };
   app = import ./app.nix { inherit pkgs release; };
 in
 {
   inherit
     pkgs
+    platform
     nif
     release
     app
@@ -29,8 +46,10 @@ in
     inherit
       pkgs
       platform
+      sources
       rust
       nif
+      demo
       release
       ;
   };

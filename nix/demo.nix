@@ -3,12 +3,12 @@
 {
   pkgs,
   platform,
+  sources,
   nif,
 }:
 let
   inherit (pkgs) lib;
   inherit (platform) beamPackages;
-  maybe = lib.fileset.maybeMissing;
 
   mixExs = builtins.readFile ../demo/mix.exs;
   found = builtins.match ''.*[[:space:]](@version |version: )"([^"]+)".*'' mixExs;
@@ -17,22 +17,7 @@ in
   pname = "serdex_demo";
   version = if found == null then "0.0.0" else builtins.elemAt found 1;
 
-  # The demo needs its parent (the :serdex path dependency and ../mix.lock), but
-  # no Rust sources: the NIF arrives prebuilt. A stray priv/native from a dev
-  # shell must not leak in either.
-  src = lib.fileset.toSource {
-    root = ../.;
-    fileset = lib.fileset.difference (lib.fileset.unions [
-      ../mix.exs
-      ../mix.lock
-      ../lib
-      ../demo
-      (maybe ../config)
-    ]) (lib.fileset.unions [
-      (maybe ../demo/_build)
-      (maybe ../demo/deps)
-    ]);
-  };
+  src = sources.demo;
 
   mixNixDeps = import ../mix_deps.nix { inherit lib beamPackages; };
 

@@ -13,8 +13,9 @@ pkgs.mkShell (
       beamPackages.elixir
       platform.rustToolchain
       pkgs.rust-analyzer
-      pkgs.mix2nix
-      pkgs.nixfmt-rfc-style
+      # Built against this BEAM, so the shell holds one Erlang only.
+      (pkgs.mix2nix.override { inherit (beamPackages) elixir erlang; })
+      pkgs.nixfmt
     ];
 
     # Serdex.Native passes this to cargo and reads target/<triple>/release.

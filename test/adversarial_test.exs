@@ -59,6 +59,7 @@ defmodule Serdex.AdversarialTest do
       end
     end
 
+    @tag :slow
     test "nesting 1,000,000 deep decodes on a dirty scheduler when allowed" do
       input = String.duplicate("[", 1_000_000) <> String.duplicate("]", 1_000_000)
       assert {:ok, term} = Serdex.decode(input, max_depth: 1_000_000)
@@ -67,6 +68,7 @@ defmodule Serdex.AdversarialTest do
       assert Serdex.Formatter.minimize(input, max_depth: 1_000_000) == input
     end
 
+    @tag :slow
     test "a term nested 100,000 deep encodes without recursion, also when pretty" do
       list = nested_list(100_000)
       assert {:ok, json} = Serdex.encode(list)
@@ -85,6 +87,7 @@ defmodule Serdex.AdversarialTest do
       assert {:ok, ^map} = Serdex.decode(json, max_depth: 100_000)
     end
 
+    @tag :slow
     test "a term nested 1,000,000 deep encodes, and its error deep inside is found" do
       assert {:ok, json} = Serdex.encode(nested_list(1_000_000))
       assert json === String.duplicate("[", 1_000_000) <> String.duplicate("]", 1_000_000)
@@ -236,6 +239,7 @@ defmodule Serdex.AdversarialTest do
       assert {:ok, ^bom} = Serdex.decode(<<?", bom::binary, ?">>)
     end
 
+    @tag :slow
     test "a 100 MB string decodes and encodes, and its errors are cheap to show" do
       body = String.duplicate("a", 100_000_000)
       assert {:ok, ^body} = Serdex.decode([?", body, ?"])
@@ -269,6 +273,7 @@ defmodule Serdex.AdversarialTest do
       end
     end
 
+    @tag :slow
     test "an object with 1,000,000 keys" do
       input = [
         "{",

@@ -30,7 +30,9 @@ defmodule Serdex.DemoSourcesTest do
     lib/serdex_demo_web/controllers/health_controller.ex
     lib/serdex_demo_web/controllers/error_html.ex
     lib/serdex_demo_web/controllers/error_json.ex
+    lib/serdex_demo_web/controllers/error_html/error.html.eex
     priv/static/assets/app.css
+    priv/static/favicon.svg
     test/test_helper.exs
     test/support/conn_case.ex
   )
@@ -138,6 +140,22 @@ defmodule Serdex.DemoSourcesTest do
     for var <- ~w(PORT PHX_HOST PHX_SERVER SECRET_KEY_BASE) do
       assert source =~ ~s[System.get_env("#{var}")], "runtime.exs does not read #{var}"
     end
+  end
+
+  test "every static path exists in priv/static" do
+    web = quoted!("lib/serdex_demo_web.ex")
+
+    [paths] =
+      collect(web, fn
+        {:def, _, [{:static_paths, _, _}, [do: {:sigil_w, _, [{:<<>>, _, [words]}, []]}]]} ->
+          [String.split(words)]
+
+        _ ->
+          []
+      end)
+
+    missing = Enum.reject(paths, &File.exists?(Path.join([@demo, "priv/static", &1])))
+    assert missing == [], "static_paths names files missing from priv/static: #{inspect(missing)}"
   end
 
   test "the router serves the pages and endpoints of the issue" do

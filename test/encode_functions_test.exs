@@ -4,8 +4,6 @@ defmodule Serdex.EncodeFunctionsTest do
 
   alias Serdex.Encode
 
-  doctest Serdex.Encode
-
   defmodule Ordered do
     @derive {Serdex.Encoder, only: [:zeta, :alpha]}
     defstruct [:alpha, :zeta, :hidden]

@@ -38,6 +38,7 @@ defmodule Serdex.EncodePauseTest do
 
   defp uninterrupted(term, escape, strict?), do: NIF.encode_dirty(term, {escape, strict?, 0}, nil)
 
+  @tag :slow
   test "a pause anywhere in a document resumes to the result of one uninterrupted encode" do
     document = mixed_document()
 

@@ -3,8 +3,6 @@ defmodule Serdex.FormatterTest do
 
   alias Serdex.{DecodeError, Formatter}
 
-  doctest Serdex.Formatter
-
   test "keeps key order, numbers and escapes" do
     json = ~s({"b": 1.50, "a": ["\\u00e9", 1E400, -0]})
     assert Formatter.minimize(json) == ~s({"b":1.50,"a":["\\u00e9",1E400,-0]})

@@ -1,8 +1,6 @@
 defmodule Serdex.FragmentTest do
   use ExUnit.Case, async: true
 
-  doctest Serdex.Fragment
-
   test "iodata is written as it is, inside any term" do
     fragment = Serdex.Fragment.new(["[1,", ["2"], "]"])
     assert Serdex.encode!(%{"a" => [fragment, fragment]}) == ~s({"a":[[1,2],[1,2]]})

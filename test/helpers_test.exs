@@ -3,8 +3,6 @@ defmodule Serdex.HelpersTest do
 
   import Serdex.Helpers
 
-  doctest Serdex.Helpers
-
   test "json_map keeps key order and encodes values with the escape mode given" do
     value = "</é>"
     fragment = json_map(z: value, a: [1.0e22], m: nil)

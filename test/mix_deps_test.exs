@@ -8,9 +8,10 @@ defmodule Serdex.MixDepsTest do
   on a missing or extra package, a different version or checksum, a wrong
   builder, or `beamDeps` that do not match the lock's dependency lists.
   It also checks that the lock is closed (every required dependency is
-  locked at a version that satisfies its requirement) and minimal (every
-  entry is reachable from a Hex dependency declared in `mix.exs` or
-  `demo/mix.exs`).
+  locked at a version that satisfies its requirement), that it satisfies
+  the requirements written in `mix.exs` and `demo/mix.exs`, and that it
+  is minimal (every entry is reachable from a Hex dependency declared
+  there).
   """
   use ExUnit.Case, async: true
 
@@ -54,16 +55,22 @@ defmodule Serdex.MixDepsTest do
       end
     end
 
-    test "is minimal: every entry is needed by a declared Hex dependency", %{lock: lock} do
-      roots =
-        [Path.join(@root, "mix.exs"), Path.join(@root, "demo/mix.exs")]
-        |> Enum.filter(&File.exists?/1)
-        |> Enum.flat_map(&declared_hex_deps!/1)
+    test "locks every declared Hex dependency at a version its requirement accepts",
+         %{lock: lock} do
+      for dep <- declared_hex_deps!() do
+        assert Map.has_key?(lock, dep.name), "#{dep.name} is declared in a mix.exs but not locked"
 
-      for root <- roots do
-        assert Map.has_key?(lock, root), "#{root} is declared in a mix.exs but not locked"
+        if dep.requirement do
+          version = lock[dep.name].version
+
+          assert Version.match?(version, dep.requirement),
+                 "#{dep.name} is declared as #{dep.requirement}, but #{version} is locked"
+        end
       end
+    end
 
+    test "is minimal: every entry is needed by a declared Hex dependency", %{lock: lock} do
+      roots = Enum.map(declared_hex_deps!(), & &1.name)
       reachable = reach(roots, lock, MapSet.new())
       extra = lock |> Map.keys() |> Enum.reject(&MapSet.member?(reachable, &1))
       assert extra == [], "locked but not needed: #{inspect(Enum.sort(extra))}"
@@ -215,6 +222,12 @@ defmodule Serdex.MixDepsTest do
 
   ## Declared dependencies
 
+  defp declared_hex_deps! do
+    [Path.join(@root, "mix.exs"), Path.join(@root, "demo/mix.exs")]
+    |> Enum.filter(&File.exists?/1)
+    |> Enum.flat_map(&declared_hex_deps!/1)
+  end
+
   defp declared_hex_deps!(mix_exs) do
     ast = Code.string_to_quoted!(File.read!(mix_exs), file: mix_exs)
 
@@ -228,21 +241,21 @@ defmodule Serdex.MixDepsTest do
           {node, acc}
       end)
 
-    for dep <- found || [], name = hex_dep_name(dep), name != nil, do: name
+    for dep <- found || [], hex = hex_dep(dep), hex != nil, do: hex
   end
 
-  defp hex_dep_name({name, req}) when is_atom(name) and is_binary(req), do: Atom.to_string(name)
-  defp hex_dep_name({name, opts}) when is_atom(name) and is_list(opts), do: hex_opts(name, opts)
+  defp hex_dep({name, req}) when is_atom(name) and is_binary(req), do: hex_dep(name, req, [])
+  defp hex_dep({name, opts}) when is_atom(name) and is_list(opts), do: hex_dep(name, nil, opts)
 
-  defp hex_dep_name({:{}, _, [name, req, opts]}) when is_atom(name) and is_binary(req),
-    do: hex_opts(name, opts)
+  defp hex_dep({:{}, _, [name, req, opts]}) when is_atom(name) and is_binary(req),
+    do: hex_dep(name, req, opts)
 
-  defp hex_dep_name(_), do: nil
+  defp hex_dep(_), do: nil
 
-  defp hex_opts(name, opts) do
-    if Enum.any?([:path, :git, :github, :in_umbrella], &Keyword.has_key?(opts, &1)),
-      do: nil,
-      else: Atom.to_string(Keyword.get(opts, :hex, name))
+  defp hex_dep(name, requirement, opts) do
+    unless Enum.any?([:path, :git, :github, :in_umbrella], &Keyword.has_key?(opts, &1)) do
+      %{name: Atom.to_string(Keyword.get(opts, :hex, name)), requirement: requirement}
+    end
   end
 
   defp reach([], _lock, seen), do: seen

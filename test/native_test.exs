@@ -59,6 +59,7 @@ defmodule Serdex.NativeTest do
     assert out =~ "false"
   end
 
+  @tag :slow
   test "a missing precompiled library fails at load, naming the path and both fixes", %{dir: dir} do
     env = [{"PRECOMPILED_NIF", "true"}, {"PATH", path_without_cargo()}]
     {out, _status} = mix(dir, ["run", "-e", ~s[Serdex.decode("1")]], env)
@@ -68,6 +69,7 @@ defmodule Serdex.NativeTest do
     assert out =~ "put the built library at that path"
   end
 
+  @tag :slow
   test "an unknown PRECOMPILED_NIF value is an error, not a guess", %{dir: dir} do
     {out, status} = mix(dir, ["compile"], [{"PRECOMPILED_NIF", "yes"}])
     assert status != 0

@@ -7,6 +7,7 @@ defmodule Serdex.NifBoundaryFuzzTest do
 
   alias Serdex.{DecodeError, EncodeError}
 
+  @moduletag :slow
   @moduletag timeout: 120_000
 
   @seed String.to_integer(System.get_env("SERDEX_FUZZ_SEED", "20250606"))

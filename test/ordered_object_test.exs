@@ -3,8 +3,6 @@ defmodule Serdex.OrderedObjectTest do
 
   alias Serdex.OrderedObject
 
-  doctest Serdex.OrderedObject
-
   @object OrderedObject.new([{"b", 1}, {"a", 2}, {"b", 3}])
 
   test "encodes its pairs in order, repeated keys too, unless maps: :strict" do

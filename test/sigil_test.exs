@@ -3,8 +3,6 @@ defmodule Serdex.SigilTest do
 
   import Serdex.Sigil
 
-  doctest Serdex.Sigil
-
   test "a literal is decoded at compile time, with interpolation at run time" do
     assert ~j({"a": [1.5, null]}) == %{"a" => [1.5, nil]}
     n = 3

@@ -11,13 +11,14 @@ import Config
 #
 # JSON is listed first in :render_errors so that API clients sending
 # `Accept: */*` (curl's default) get JSON error bodies; browsers ask for
-# text/html explicitly and still get HTML error pages.
+# text/html explicitly and get HTML error pages in the site's layouts.
 config :serdex_demo, SerdexDemoWeb.Endpoint,
   url: [host: "localhost"],
   adapter: Bandit.PhoenixAdapter,
   render_errors: [
     formats: [json: SerdexDemoWeb.ErrorJSON, html: SerdexDemoWeb.ErrorHTML],
-    layout: false
+    root_layout: [html: {SerdexDemoWeb.Layouts, :root}],
+    layout: [html: {SerdexDemoWeb.Layouts, :app}]
   ],
   pubsub_server: SerdexDemo.PubSub
 

@@ -22,7 +22,7 @@ defmodule SerdexDemoWeb do
   those modules here.
   """
 
-  def static_paths, do: ~w(assets favicon.ico robots.txt)
+  def static_paths, do: ~w(assets favicon.svg robots.txt)
 
   def router do
     quote do

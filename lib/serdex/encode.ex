@@ -69,7 +69,15 @@ defmodule Serdex.Encode do
   defp fill_hole(map, opts) when is_map(map), do: object(Map.to_list(map), opts)
   defp fill_hole(other, opts), do: Serdex.Encoder.encode(other, opts)
 
-  @doc false
+  @doc """
+  The options an encoder implementation receives, from the options of `Serdex.encode/2`
+  (`:escape` and `:maps`); options already made are returned as they are. Useful to call an
+  implementation, or the functions below, directly.
+
+      iex> {escape, _encode_map} = Serdex.Encode.options(escape: :unicode_safe)
+      iex> escape.("é")
+      ~S(\\u00E9)
+  """
   @spec options(keyword() | opts()) :: opts()
   def options(opts) when is_list(opts), do: Options.new!(opts)
   def options(opts), do: opts

@@ -3,8 +3,14 @@ defprotocol Serdex.Encoder do
   Encodes structs (and anything the NIF leaves to Elixir) as JSON.
 
   Plain maps, lists, strings, numbers and atoms are encoded by the NIF without calling this
-  protocol. A struct is encoded through its implementation, which returns iodata, built
-  with the `Serdex.Encode` functions and the options it was given:
+  protocol. `Date`, `Time`, `NaiveDateTime` and `DateTime` have implementations that write
+  ISO 8601 strings, and `Decimal` one that writes its plain digits, as Jason does:
+
+      iex> Serdex.encode!(%{at: ~U[2024-02-29 12:00:00Z], on: ~D[2024-02-29]})
+      ~s({"at":"2024-02-29T12:00:00Z","on":"2024-02-29"})
+
+  Any other struct is encoded through its implementation, which returns iodata, built with
+  the `Serdex.Encode` functions and the options it was given:
 
       defimpl Serdex.Encoder, for: Money do
         def encode(%Money{amount: amount, currency: currency}, opts) do
@@ -19,19 +25,33 @@ defprotocol Serdex.Encoder do
 
   `only:` keeps the listed fields, in that order; `except:` drops them; without options every
   field but `:__struct__` is encoded. These are the options of `Jason.Encoder`'s `@derive`,
-  with the same output.
+  with the same output. (Both examples define modules, so they are not `iex>` examples:
+  where protocols are consolidated, as in `:dev`, an implementation defined in IEx is
+  ignored.)
 
-  Serdex implements the protocol for `Date`, `Time`, `NaiveDateTime`, `DateTime`, `Decimal`,
-  `Serdex.Fragment`, `Serdex.OrderedObject`, `Jason.Fragment` and `Jason.OrderedObject`
-  (neither Decimal nor Jason is needed). A struct with no implementation is encoded through
-  its `Jason.Encoder` implementation when Jason is loaded and it has one (see
-  `Serdex.JasonBridge`); otherwise it raises `Protocol.UndefinedError`, as in Jason, so that
-  no field is exposed by accident.
+  Serdex also implements the protocol for `Serdex.Fragment`, `Serdex.OrderedObject`,
+  `Jason.Fragment` and `Jason.OrderedObject` (neither Decimal nor Jason is needed). A struct
+  with no implementation is encoded through its `Jason.Encoder` implementation when Jason is
+  loaded and it has one (see `Serdex.JasonBridge`); otherwise it raises
+  `Protocol.UndefinedError`, as in Jason, so that no field is exposed by accident:
+
+      iex> try do
+      ...>   Serdex.encode!(%URI{host: "example.com"})
+      ...> rescue
+      ...>   error in Protocol.UndefinedError -> error.protocol
+      ...> end
+      Serdex.Encoder
   """
 
   @fallback_to_any true
 
-  @doc "Returns `value` as JSON iodata, honouring the encoding options in `opts`."
+  @doc """
+  Returns `value` as JSON iodata, honouring the encoding options in `opts`.
+
+      iex> opts = Serdex.Encode.options([])
+      iex> Serdex.Encoder.encode(~D[2024-02-29], opts) |> IO.iodata_to_binary()
+      ~s("2024-02-29")
+  """
   @spec encode(t(), Serdex.Encode.opts()) :: iodata()
   def encode(value, opts)
 end

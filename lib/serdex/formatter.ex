@@ -1,13 +1,24 @@
 defmodule Serdex.Formatter do
-  @moduledoc """
+  @moduledoc ~S"""
   Re-prints JSON text, indented or minified, as `Jason.Formatter` does, validating it on the
   way. Keys keep their order, and numbers and strings keep their exact text, escapes
   included.
 
+      iex> Serdex.Formatter.minimize(~S({ "b" : [1, 2.50, "\u00e9"], "a" : null }))
+      ~S({"b":[1,2.50,"\u00e9"],"a":null})
+
   The input may hold several JSON values one after another ("records", such as one object
   per line). An array or object that follows an earlier one is preceded by the record
   separator; other values are written back to back. Text that is not JSON raises
-  `Serdex.DecodeError` (Jason leaves the result of such input unspecified).
+  `Serdex.DecodeError`, with the position and reason `Serdex.decode/2` gives (Jason leaves
+  the result of such input unspecified):
+
+      iex> try do
+      ...>   Serdex.Formatter.minimize("[1 2]")
+      ...> rescue
+      ...>   error in Serdex.DecodeError -> {error.position, error.reason}
+      ...> end
+      {3, "unexpected character '2', expected ',' or ']'"}
   """
 
   alias Serdex.{DecodeError, NIF}

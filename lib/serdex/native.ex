@@ -32,9 +32,26 @@ defmodule Serdex.Native do
       default `{otp_app, "priv/native/lib<crate>"}`
     * `:sources` - files and directories whose changes trigger a rebuild,
       default `[path, "Cargo.toml", "Cargo.lock"]`
+
+  The mode of the loaded NIF is the one the variable asks for:
+
+      iex> Serdex.Native.precompiled_requested?() == Serdex.nif_info().precompiled
+      true
   """
 
   alias Serdex.Native.Cargo
+
+  @typedoc "The options of `use Serdex.Native`, with their defaults filled in."
+  @type config :: %{
+          otp_app: atom(),
+          crate: String.t(),
+          path: Path.t(),
+          mode: :debug | :release,
+          target: String.t() | nil,
+          skip_compilation?: boolean(),
+          load_from: {atom(), Path.t()},
+          sources: [Path.t()]
+        }
 
   defmacro __using__(opts) do
     config = config(opts, Mix.env())
@@ -85,12 +102,14 @@ defmodule Serdex.Native do
   end
 
   @doc false
+  @spec stale?(boolean(), [Path.t()], binary()) :: boolean()
   def stale?(precompiled?, sources, digest) do
     precompiled_requested?() != precompiled? or
       (not precompiled? and digest(watched_files(sources)) != digest)
   end
 
   @doc false
+  @spec config(keyword(), atom()) :: config()
   def config(opts, env) do
     otp_app = Keyword.fetch!(opts, :otp_app)
     crate = to_string(Keyword.fetch!(opts, :crate))
@@ -112,6 +131,7 @@ defmodule Serdex.Native do
   Whether `PRECOMPILED_NIF` asks for a precompiled library. Raises on values it does not know,
   so that a typo never silently selects the other mode.
   """
+  @spec precompiled_requested?() :: boolean()
   def precompiled_requested? do
     case System.get_env("PRECOMPILED_NIF") do
       value when value in [nil, "", "0", "false"] ->
@@ -127,6 +147,7 @@ defmodule Serdex.Native do
   end
 
   @doc false
+  @spec watched_files([Path.t()]) :: [Path.t()]
   def watched_files(sources) do
     sources
     |> Enum.flat_map(fn source ->
@@ -141,6 +162,7 @@ defmodule Serdex.Native do
   end
 
   @doc false
+  @spec digest([Path.t()]) :: binary()
   def digest(files) do
     files
     |> Enum.map(&[&1, File.read!(&1)])
@@ -151,7 +173,16 @@ defmodule Serdex.Native do
   The absolute path, without extension, of the library at `{otp_app, relative_path}`, or an
   error message that says how to provide it. The generated loader passes the path with `.so`
   to the NIF as its load data, so that it can report where it was loaded from.
+
+      iex> {:ok, path} = Serdex.Native.locate({:serdex, "priv/native/libserdex_nif"})
+      iex> Path.basename(path)
+      "libserdex_nif"
+
+      iex> {:error, message} = Serdex.Native.locate({:serdex, "priv/native/libnothing"})
+      iex> message =~ "Serdex could not load its NIF: no library at"
+      true
   """
+  @spec locate({atom(), Path.t()}) :: {:ok, Path.t()} | {:error, String.t()}
   def locate({otp_app, relative}) do
     path = otp_app |> Application.app_dir(relative) |> Path.expand()
     file = path <> ".so"

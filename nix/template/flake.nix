@@ -21,6 +21,8 @@
       forAllSystems = nixpkgs.lib.genAttrs [
         "x86_64-linux"
         "aarch64-linux"
+        "aarch64-darwin"
+        "x86_64-darwin"
       ];
       perSystem =
         system:
@@ -30,10 +32,21 @@
             overlays = [ rust-overlay.overlays.default ];
           };
           inherit (pkgs) lib;
-          # A musl NIF needs a musl BEAM; aarch64 has no musl std in rust-toolchain.toml.
-          isMusl = system == "x86_64-linux";
-          target = if isMusl then "x86_64-unknown-linux-musl" else "aarch64-unknown-linux-gnu";
-          beamPackages = if isMusl then pkgs.pkgsMusl.beamPackages else pkgs.beamPackages;
+          # A musl NIF needs a musl BEAM; aarch64 has no musl std in
+          # rust-toolchain.toml, and Darwin builds for its host triple.
+          target =
+            {
+              x86_64-linux = "x86_64-unknown-linux-musl";
+              aarch64-linux = "aarch64-unknown-linux-gnu";
+              aarch64-darwin = "aarch64-apple-darwin";
+              x86_64-darwin = "x86_64-apple-darwin";
+            }
+            .${system};
+          isMusl = target == "x86_64-unknown-linux-musl";
+          # Erlang without wxWidgets; the build-time tools of mixRelease come
+          # from the glibc set, which the binary cache has.
+          beamPackages = (if isMusl then pkgs.pkgsMusl else pkgs).beamMinimalPackages;
+          mixRelease = beamPackages.mixRelease.override { inherit (pkgs) git ripgrep bbe; };
           cargoEnv = {
             CARGO_BUILD_TARGET = target;
             CARGO_BUILD_RUSTFLAGS = "-C target-feature=-crt-static";
@@ -55,17 +68,26 @@
               root = ./.;
               fileset = lib.fileset.unions [
                 ./Cargo.toml
-                (lib.fileset.maybeMissing ./Cargo.lock)
-                (craneLib.fileset.commonCargoSources ./native)
+                ./Cargo.lock
+                ./native
               ];
             };
             strictDeps = true;
           };
           nif = craneLib.buildPackage (
-            commonArgs // { cargoArtifacts = craneLib.buildDepsOnly commonArgs; }
+            commonArgs
+            // {
+              cargoArtifacts = craneLib.buildDepsOnly commonArgs;
+              # Erlang loads lib<name>.so, also on Darwin.
+              postInstall = ''
+                if [ -e "$out/lib/libmy_nif.dylib" ]; then
+                  mv "$out/lib/libmy_nif.dylib" "$out/lib/libmy_nif.so"
+                fi
+              '';
+            }
           );
 
-          release = beamPackages.mixRelease {
+          release = mixRelease {
             pname = "my_app";
             version = "0.1.0";
             src = lib.fileset.toSource {
@@ -98,7 +120,7 @@
                 beamPackages.elixir
                 (pkgs.rust-bin.fromRustupToolchainFile ./rust-toolchain.toml)
                 pkgs.rust-analyzer
-                pkgs.mix2nix
+                (pkgs.mix2nix.override { inherit (beamPackages) elixir erlang; })
               ];
               shellHook = ''
                 export MIX_HOME="$PWD/.nix-mix" HEX_HOME="$PWD/.nix-hex"

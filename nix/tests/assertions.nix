@@ -39,9 +39,22 @@ let
   has = needle: contains (quote needle);
 
   isMusl = system == "x86_64-linux";
+  isLinux = isMusl || system == "aarch64-linux";
   libc = if isMusl then "musl" else "glibc";
-  target = if isMusl then "x86_64-unknown-linux-musl" else "aarch64-unknown-linux-gnu";
-  beam = kind: "beamPackages(${libc}).${kind}";
+  target =
+    {
+      x86_64-linux = "x86_64-unknown-linux-musl";
+      aarch64-linux = "aarch64-unknown-linux-gnu";
+      aarch64-darwin = "aarch64-apple-darwin";
+      x86_64-darwin = "x86_64-apple-darwin";
+    }
+    .${system};
+  # Erlang without wx: every BEAM builder must come from the minimal set.
+  beam = kind: "beamMinimalPackages(${libc}).${kind}";
+  erlang = "erlang-minimal-${libc}";
+  elixir = "elixir-minimal-${libc}";
+  # mixRelease's build-time tools come from the glibc set, which the cache has.
+  glibcTools = a: all (t: a.__buildTools.${t}.name == "${t}-glibc") [ "git" "ripgrep" "bbe" ];
 
   # Anything that would put a Rust compiler into a derivation's inputs.
   rusty = v: is "rust-bin.fromRustupToolchainFile" v || (isAttrs v && contains "(cargo|rustc|rust-analyzer)" (v.name or ""));
@@ -78,18 +91,16 @@ let
       && baseNameOf (toString nif.toolchain.args.file) == "rust-toolchain.toml"
     ))
     (check "rust-overlay follows the one nixpkgs" nif.toolchain.args.nixpkgsIsStub)
-    (check "nif source holds Cargo files only" (
-      let
-        fs = nif.args.src.args.fileset;
-        parts = fs.args.paths;
-        names = map (p: if isAttrs p then p.__stub + ":" + baseNameOf (toString p.args.path) else baseNameOf (toString p)) parts;
-      in
-      is "lib.fileset.toSource" nif.args.src
-      && sameSet names [
+    (check "nif source is a lib.fileset source of Cargo.toml, Cargo.lock and native/" (
+      nif.args.src._isLibCleanSourceWith or false
+      && sameSet (attrNames (builtins.readDir "${nif.args.src}")) [
         "Cargo.toml"
         "Cargo.lock"
-        "craneLib.fileset.commonCargoSources:native"
+        "native"
       ]
+    ))
+    (check "nif is installed as lib/libserdex_nif.so, also from a .dylib" (
+      has "libserdex_nif.dylib" nif.args.postInstall && nif.args.doCheck == false
     ))
     (check "nif links with ${libc}'s C compiler" (
       if isMusl then
@@ -105,14 +116,17 @@ let
       a = release.args;
     in
     [
-      (check "release is mixRelease of the ${libc} BEAM" (is (beam "mixRelease") release))
+      (check "release is mixRelease of the minimal ${libc} BEAM" (is (beam "mixRelease") release))
+      (check "release's git, ripgrep and bbe come from glibc" (glibcTools a))
       (check "release sets PRECOMPILED_NIF=1" ((a.PRECOMPILED_NIF or null) == "1"))
       (check "release preBuild copies the nif output into priv/native" (
         has "mkdir -p ../priv/native" a.preBuild && has "cp ${nif}/lib/libserdex_nif.so ../priv/native/" a.preBuild
       ))
       (check "release mixNixDeps come from mix_deps.nix and cover mix.lock" (depsOk a.mixNixDeps))
       (check "no cargo or rustc among the release's inputs" (noRustIn a))
-      (check "release handles the cookie (#166229)" (a.removeCookie && has "RELEASE_COOKIE" a.postInstall))
+      (check "release keeps the cookie out of the store and makes one per user" (
+        a.removeCookie && has "RELEASE_COOKIE" (builtins.readFile "${a.src}/demo/rel/env.sh.eex")
+      ))
     ];
 
   groups = {
@@ -121,14 +135,17 @@ let
       ++ releaseChecks value.nif value.release
       ++ [
         (check "default is the release" (value.default.outPath == value.release.outPath))
-        (check "dockerImage is buildLayeredImage of the release on port 4000" (
-          let
-            c = value.dockerImage.args.config;
-          in
-          is "dockerTools.buildLayeredImage" value.dockerImage
-          && builtins.head c.Cmd == "${value.release}/bin/serdex_demo"
-          && elem "start" c.Cmd
-          && c.ExposedPorts ? "4000/tcp"
+        (check "dockerImage is buildLayeredImage of the release on port 4000, on Linux only" (
+          if isLinux then
+            let
+              c = value.dockerImage.args.config;
+            in
+            is "dockerTools.buildLayeredImage" value.dockerImage
+            && builtins.head c.Cmd == "${value.release}/bin/serdex_demo"
+            && elem "start" c.Cmd
+            && c.ExposedPorts ? "4000/tcp"
+          else
+            !(value ? dockerImage)
         ))
       ];
 
@@ -136,6 +153,7 @@ let
       (check "apps.default is an app serving the demo" (
         value.default.type == "app" && match "/nix/store/.*/bin/serdex-demo" value.default.program != null
       ))
+      (check "apps.default has a description" (isString value.default.meta.description))
     ];
 
     devShells =
@@ -145,14 +163,17 @@ let
       in
       [
         (check "devShells.default is mkShell" (is "mkShell" value.default))
-        (check "shell has the release's Erlang and Elixir" (elem "erlang-${libc}" names && elem "elixir-${libc}" names))
+        (check "shell has the release's minimal Erlang and Elixir" (elem erlang names && elem elixir names))
         (check "shell has the NIF's toolchain, rust-analyzer, mix2nix and nixfmt" (
           any (is "rust-bin.fromRustupToolchainFile") a.packages
           && all (n: elem n names) [
             "rust-analyzer"
             "mix2nix"
-            "nixfmt-rfc-style"
+            "nixfmt"
           ]
+        ))
+        (check "shell's mix2nix is built against the shell's BEAM" (
+          any (p: p.name == "mix2nix" && (p.args.erlang.name or "") == erlang) a.packages
         ))
         (check "shell builds for ${target} like the nif" (
           a.CARGO_BUILD_TARGET == target && a.CARGO_BUILD_RUSTFLAGS == "-C target-feature=-crt-static"
@@ -176,13 +197,14 @@ let
             "nif-clippy"
             "nif-fmt"
             "nif-test"
-            "nif-libc"
             "mix-test"
             "release-smoke"
             "release-closure"
             "demo-test"
           ]
+          && (c ? nif-libc) == isLinux
         ))
+        (check "fmt passes cargo fmt no cargo-only flag" (c.nif-fmt.command == "cargo fmt  -- --check "))
         (check "clippy denies warnings" (
           is "craneLib.cargoClippy" c.nif-clippy && has "--deny warnings" c.nif-clippy.args.cargoClippyExtraArgs
         ))
@@ -194,25 +216,28 @@ let
           && noRustIn mixTest
         ))
         (check "mix-test runs in the release's BEAM" (
-          elem "erlang-${libc}" (map (p: p.name) mixTest.nativeBuildInputs)
+          elem erlang (map (p: p.name) mixTest.nativeBuildInputs)
         ))
         (check "demo-test runs the demo's tests with mixNixDeps" (
           is (beam "mixRelease") c.demo-test
+          && glibcTools demoTest
           && demoTest.mixEnv == "test"
           && demoTest.PRECOMPILED_NIF == "1"
           && has "mix test" demoTest.installPhase
           && depsOk demoTest.mixNixDeps
           && noRustIn demoTest
         ))
-        (check "release-smoke asks /api/info for precompiled and ${target}" (
+        (check "release-smoke asks /api/info for precompiled and ${target}, then stops the node" (
           has "/bin/serdex_demo start" smoke.buildCommand
           && has "/api/info" smoke.buildCommand
           && has ".precompiled == true" smoke.buildCommand
           && has target smoke.buildCommand
+          && has "/bin/serdex_demo stop" smoke.buildCommand
+          && !(has "RELEASE_COOKIE" smoke.buildCommand)
         ))
       ];
 
-    formatter = [ (check "formatter is nixfmt" (value.name == "nixfmt-rfc-style")) ];
+    formatter = [ (check "formatter is nixfmt" (value.name == "nixfmt")) ];
 
     # The template's flake, after `nix flake init -t`.
     template =
@@ -227,8 +252,11 @@ let
           && nif.args.CARGO_BUILD_RUSTFLAGS == "-C target-feature=-crt-static"
           && is "craneLib.buildDepsOnly" nif.args.cargoArtifacts
         ))
-        (check "template release is mixRelease with PRECOMPILED_NIF=1" (
-          is (beam "mixRelease") value.default && a.PRECOMPILED_NIF == "1"
+        (check "template release is mixRelease of the minimal BEAM with PRECOMPILED_NIF=1" (
+          is (beam "mixRelease") value.default && a.PRECOMPILED_NIF == "1" && glibcTools a
+        ))
+        (check "template nif source holds its Cargo.lock" (
+          elem "Cargo.lock" (attrNames (builtins.readDir "${nif.args.src}"))
         ))
         (check "template preBuild copies the nif output into priv/native" (
           has "mkdir -p priv/native" a.preBuild && has "cp ${nif}/lib/libmy_nif.so priv/native/" a.preBuild

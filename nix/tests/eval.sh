@@ -10,7 +10,7 @@ set -euo pipefail
 repo="$(pwd)"
 tests="$repo/nix/tests"
 stubs="$tests/stubs"
-systems=(x86_64-linux aarch64-linux)
+systems=(x86_64-linux aarch64-linux aarch64-darwin x86_64-darwin)
 passed=0
 failed=0
 

@@ -20,10 +20,24 @@ defmodule SerdexDemo.Playground do
 
   @doc """
   Pretty-prints (two-space indent) or minifies `json`.
+
+  Pretty output longer than `SerdexDemo.max_output_bytes/1` of the input
+  is refused with `{:error, {:output_too_large, limit}}`.
   """
-  @spec format(iodata(), String.t()) :: {:ok, String.t()} | {:error, error_details()}
-  def format(json, "pretty"),
-    do: run_formatter(&Serdex.Formatter.pretty_print(&1, indent: "  "), json)
+  @spec format(iodata(), String.t()) ::
+          {:ok, String.t()}
+          | {:error, error_details()}
+          | {:error, {:output_too_large, pos_integer()}}
+  def format(json, "pretty") do
+    limit = SerdexDemo.max_output_bytes(IO.iodata_length(json))
+
+    # Serdex.Formatter cannot stop at a size yet, so the output is measured
+    # once it exists; when it takes an output limit, pass `limit` to it.
+    case run_formatter(&Serdex.Formatter.pretty_print(&1, indent: "  "), json) do
+      {:ok, output} when byte_size(output) > limit -> {:error, {:output_too_large, limit}}
+      other -> other
+    end
+  end
 
   def format(json, "minify"), do: run_formatter(&Serdex.Formatter.minimize/1, json)
 
@@ -42,7 +56,10 @@ defmodule SerdexDemo.Playground do
   Runs one of `modes/0` for the home page form.
   """
   @spec run(String.t(), iodata()) ::
-          {:ok, String.t()} | {:error, error_details()} | {:error, :unknown_mode}
+          {:ok, String.t()}
+          | {:error, error_details()}
+          | {:error, {:output_too_large, pos_integer()}}
+          | {:error, :unknown_mode}
   def run(mode, json) when mode in @format_modes, do: format(json, mode)
   def run("validate", json), do: validate(json)
   def run(_mode, _json), do: {:error, :unknown_mode}

@@ -12,6 +12,31 @@ defmodule SerdexDemo.PlaygroundTest do
     assert Playground.format(input, "minify") == {:ok, ~s({"z":1,"a":[true,null]})}
   end
 
+  describe "the pretty output limit" do
+    test "is 10 times the input, and at least 64 KiB" do
+      assert SerdexDemo.max_output_bytes(0) == 65_536
+      assert SerdexDemo.max_output_bytes(6_553) == 65_536
+      assert SerdexDemo.max_output_bytes(100_000) == 1_000_000
+    end
+
+    test "refuses deep nesting that pretty-prints to more than the limit" do
+      input = String.duplicate("[", 1000) <> String.duplicate("]", 1000)
+      output = Serdex.Formatter.pretty_print(input, indent: "  ")
+      limit = SerdexDemo.max_output_bytes(byte_size(input))
+      assert byte_size(output) > limit
+
+      assert Playground.format(input, "pretty") == {:error, {:output_too_large, limit}}
+    end
+
+    test "lets small nested documents through" do
+      input = String.duplicate("[", 100) <> String.duplicate("]", 100)
+      output = Serdex.Formatter.pretty_print(input, indent: "  ")
+      assert byte_size(output) > 10 * byte_size(input)
+
+      assert Playground.format(input, "pretty") == {:ok, output}
+    end
+  end
+
   test "validate/1 describes valid documents" do
     assert Playground.validate(~s({"a": 1})) == {:ok, "an object with 1 key"}
     assert Playground.validate("[1, 2, 3]") == {:ok, "an array with 3 items"}

@@ -7,8 +7,10 @@ defmodule Serdex.Native.Cargo do
   @doc """
   Runs `cargo build` for `config.crate` and copies the resulting library to
   `priv/native/lib<crate>.so` of the project being compiled. Raises with cargo's exit status
-  when the build fails; cargo's own diagnostics go to the terminal.
+  when the build fails; cargo's own diagnostics go to the terminal. Returns the path of the
+  installed library.
   """
+  @spec build!(Serdex.Native.config()) :: Path.t()
   def build!(config) do
     cargo = System.find_executable("cargo") || raise_no_cargo()
     args = build_args(config)
@@ -27,6 +29,7 @@ defmodule Serdex.Native.Cargo do
   end
 
   @doc false
+  @spec build_args(Serdex.Native.config()) :: [String.t()]
   def build_args(config) do
     ["build", "--manifest-path", Path.join(config.path, "Cargo.toml")] ++
       ["--message-format", "json-render-diagnostics"] ++
@@ -68,6 +71,7 @@ defmodule Serdex.Native.Cargo do
     destination
   end
 
+  @spec raise_no_cargo() :: no_return()
   defp raise_no_cargo do
     Mix.raise("""
     cargo was not found on PATH, so the NIF cannot be compiled.

@@ -7,6 +7,7 @@ pub mod error;
 pub mod formatter;
 pub mod parser;
 mod scan;
+pub mod utf8;
 pub mod writer;
 
 #[cfg(test)]

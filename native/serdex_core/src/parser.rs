@@ -6,6 +6,7 @@
 
 use crate::error::{ErrorKind, ParseError, describe_byte};
 use crate::scan;
+use crate::utf8;
 
 /// Bounds that protect the VM from hostile input.
 #[derive(Debug, Clone, Copy)]
@@ -475,13 +476,10 @@ fn control_character(byte: u8, at: usize) -> ParseError {
 }
 
 fn validate_utf8(input: &[u8], start: usize, end: usize) -> Result<(), ParseError> {
-    let bytes = &input[start..end];
-    if bytes.is_ascii() {
-        return Ok(());
+    match utf8::invalid_at(&input[start..end]) {
+        None => Ok(()),
+        Some(offset) => Err(ParseError::new(ErrorKind::InvalidUtf8, start + offset)),
     }
-    std::str::from_utf8(bytes)
-        .map(|_| ())
-        .map_err(|e| ParseError::new(ErrorKind::InvalidUtf8, start + e.valid_up_to()))
 }
 
 /// Returns the first position at or after `from` holding a quote, a backslash or a control

@@ -24,6 +24,7 @@ use rustler::types::tuple::make_tuple;
 use rustler::{Atom, Binary, Encoder as _, MapIterator, Resource, Term, TermType};
 
 use serdex_core::bignum;
+use serdex_core::utf8;
 use serdex_core::writer::{self, Escape};
 
 rustler::atoms! {
@@ -385,7 +386,7 @@ impl<'a> Encoder<'a> {
                     return Ok(());
                 };
                 reserve(self.options.budget, self.work, binary.len())?;
-                let text = utf8(binary.as_slice()).ok_or(Failure::InvalidUtf8(term))?;
+                let text = utf8::as_str(binary.as_slice()).ok_or(Failure::InvalidUtf8(term))?;
                 writer::write_string(&mut self.out, text, self.options.escape);
             }
             TermType::Integer => self.integer(term)?,
@@ -516,17 +517,6 @@ fn reserve<'a>(budget: Option<usize>, work: usize, bytes: usize) -> Result<(), F
     }
 }
 
-/// The bytes as text if they are UTF-8, with an inlined check for the common ASCII case.
-#[inline]
-fn utf8(bytes: &[u8]) -> Option<&str> {
-    if bytes.is_ascii() {
-        // SAFETY: ASCII is UTF-8.
-        Some(unsafe { std::str::from_utf8_unchecked(bytes) })
-    } else {
-        std::str::from_utf8(bytes).ok()
-    }
-}
-
 /// A key's text, borrowed from the key itself when it is a binary, or `None` for a key the
 /// NIF cannot write: an atom whose name is beyond Latin-1 (the NIF API of OTP 25 cannot read
 /// it), or a key that is not an atom, binary or integer (Jason writes those through
@@ -535,7 +525,7 @@ fn key_text(key: Term<'_>) -> Result<Option<Cow<'_, str>>, Failure<'_>> {
     let text = match key.get_type() {
         TermType::Binary => {
             let binary = Binary::from_term(key).map_err(|_| Failure::InvalidKey(key))?;
-            let text = utf8(binary.as_slice()).ok_or(Failure::InvalidKey(key))?;
+            let text = utf8::as_str(binary.as_slice()).ok_or(Failure::InvalidKey(key))?;
             Some(Cow::Borrowed(text))
         }
         TermType::Atom => key.atom_to_string().ok().map(Cow::Owned),

@@ -12,7 +12,8 @@ defmodule SerdexDemoWeb.ApiController do
   POST /api/format with `{"json": "...", "mode": "pretty" | "minify"}`.
 
   Answers `{"mode": mode, "result": formatted}`; a `json` text that is not
-  valid JSON gets 422 with the error message and byte position.
+  valid JSON gets 422 with the error message and byte position, and so
+  does pretty output over `SerdexDemo.max_output_bytes/1` of the input.
   """
   def format(conn, %{"json" => text} = params) when is_binary(text) do
     mode = Map.get(params, "mode", "pretty")
@@ -21,6 +22,17 @@ defmodule SerdexDemoWeb.ApiController do
       case Playground.format(text, mode) do
         {:ok, output} ->
           json(conn, %{mode: mode, result: output})
+
+        {:error, {:output_too_large, limit}} ->
+          conn
+          |> put_status(:unprocessable_entity)
+          |> json(%{
+            error: "output_too_large",
+            message:
+              "the pretty-printed text would be larger than #{limit} bytes, the limit " <>
+                "for this input (#{SerdexDemo.max_output_label()})",
+            limit_bytes: limit
+          })
 
         {:error, details} ->
           conn

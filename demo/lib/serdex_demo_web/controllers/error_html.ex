@@ -1,34 +1,54 @@
 defmodule SerdexDemoWeb.ErrorHTML do
   @moduledoc """
-  Renders HTML error pages (see `:render_errors` in config.exs) as plain
-  text, which Phoenix.HTML escapes.
+  Renders HTML error pages (see `:render_errors` in config.exs) inside the
+  site's layouts.
+
+  Every status shares `error_html/error.html.eex`; this module fills in
+  its explanation and, when a request body is not valid JSON, the text
+  around the error with a caret under it.
   """
   use SerdexDemoWeb, :html
 
-  # If you want to customize your error pages,
-  # uncomment the embed_templates/1 call below
-  # and add pages to the error directory:
-  #
-  #   * lib/serdex_demo_web/controllers/error_html/404.html.eex
-  #   * lib/serdex_demo_web/controllers/error_html/500.html.eex
-  #
-  # embed_templates "error_html/*"
+  alias Plug.Parsers.ParseError
+  alias Serdex.DecodeError
 
-  def render("413.html", _assigns) do
-    "Request body too large: the Serdex demo accepts at most #{SerdexDemo.max_body_label()}."
+  embed_templates "error_html/*"
+
+  def render(template, assigns) do
+    error(%{
+      status: Path.rootname(template),
+      title: Phoenix.Controller.status_message_from_template(template),
+      explanation: explanation(template, assigns),
+      excerpt: excerpt(assigns[:reason])
+    })
   end
 
-  def render("400.html", %{
-        reason: %Plug.Parsers.ParseError{exception: %Serdex.DecodeError{} = error}
-      }) do
+  defp explanation("400.html", %{reason: %ParseError{exception: %DecodeError{} = error}}) do
     details = SerdexDemo.Playground.error_details(error)
-    "Bad Request: the request body is not valid JSON.\n\n" <> details.message
+    "The request body is not valid JSON: #{details.reason} at byte #{details.position}."
   end
 
-  # The default is to render a plain text page based on
-  # the template name. For example, "404.html" becomes
-  # "Not Found".
-  def render(template, _assigns) do
-    Phoenix.Controller.status_message_from_template(template)
+  defp explanation("400.html", _assigns), do: "The request could not be read."
+
+  defp explanation("404.html", %{conn: %Plug.Conn{request_path: path}}),
+    do: "There is no page at #{path}."
+
+  defp explanation("404.html", _assigns), do: "There is no page at this address."
+
+  defp explanation("413.html", _assigns) do
+    "The request body is larger than the demo's limit of #{SerdexDemo.max_body_label()}. " <>
+      "Try a smaller document."
   end
+
+  defp explanation("500.html", _assigns),
+    do: "Something went wrong while answering this request. The error has been logged."
+
+  defp explanation(_template, _assigns), do: "The request could not be answered."
+
+  defp excerpt(%ParseError{exception: %DecodeError{data: data, position: position}}) do
+    {line, caret} = DecodeError.excerpt(data, position)
+    line <> "\n" <> caret
+  end
+
+  defp excerpt(_reason), do: nil
 end

@@ -27,10 +27,20 @@ defmodule SerdexDemoWeb.PageController do
       musl?: String.contains?(to_string(info["target"]), "musl"),
       versions: versions(),
       limit: SerdexDemo.max_body_label(),
+      output_limit: SerdexDemo.max_output_label(),
+      format_url: request_origin(conn) <> ~p"/api/format",
       input: input,
       mode: mode,
       result: result
     )
+  end
+
+  # The address this request reached (scheme, Host header and port), so the
+  # curl example works wherever the demo is served.
+  defp request_origin(%Plug.Conn{scheme: scheme, host: host, port: port}) do
+    if {scheme, port} in [{:http, 80}, {:https, 443}],
+      do: "#{scheme}://#{host}",
+      else: "#{scheme}://#{host}:#{port}"
   end
 
   defp text_param(params, key) do
@@ -54,6 +64,18 @@ defmodule SerdexDemoWeb.PageController do
       title: "Unknown mode",
       position: nil,
       reason: "choose pretty, minify or validate",
+      message: nil
+    }
+  end
+
+  defp result(_mode, {:error, {:output_too_large, limit}}) do
+    %{
+      ok?: false,
+      title: "Output too large",
+      position: nil,
+      reason:
+        "The pretty-printed text would be larger than #{limit} bytes, the limit for " <>
+          "this input (#{SerdexDemo.max_output_label()}). Minify or validate it instead.",
       message: nil
     }
   end

@@ -60,6 +60,24 @@ defmodule SerdexDemoWeb.ApiControllerTest do
       assert is_binary(body["reason"])
     end
 
+    test "answers 422 when the pretty output would pass the output limit", %{conn: conn} do
+      input = String.duplicate("[", 1000) <> String.duplicate("]", 1000)
+      limit = SerdexDemo.max_output_bytes(byte_size(input))
+
+      conn = post_json(conn, ~p"/api/format", %{json: input, mode: "pretty"})
+
+      assert %{"error" => "output_too_large", "limit_bytes" => ^limit, "message" => message} =
+               json_response(conn, 422)
+
+      assert message =~ "10 times the input"
+    end
+
+    test "minifies what it would not pretty-print", %{conn: conn} do
+      input = String.duplicate("[", 1000) <> String.duplicate("]", 1000)
+      conn = post_json(conn, ~p"/api/format", %{json: input, mode: "minify"})
+      assert json_response(conn, 200) == %{"mode" => "minify", "result" => input}
+    end
+
     test "answers 400 for an unknown mode", %{conn: conn} do
       conn = post_json(conn, ~p"/api/format", %{json: "{}", mode: "sideways"})
 

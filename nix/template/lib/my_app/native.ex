@@ -25,8 +25,13 @@ defmodule MyApp.Native do
 
   defp build!(crate) do
     {_, 0} = System.cmd("cargo", ["build", "--release", "--package", crate], into: IO.stream())
-    dir = Path.join(["target", System.get_env("CARGO_BUILD_TARGET", ""), "release"])
+    target_dir = System.get_env("CARGO_TARGET_DIR", "target")
+    dir = Path.join([target_dir, System.get_env("CARGO_BUILD_TARGET", ""), "release"])
+    # cargo names the library .dylib on macOS; Erlang loads lib<crate>.so everywhere.
+    built = Enum.find([".so", ".dylib"], &File.exists?(Path.join(dir, "lib#{crate}" <> &1)))
     File.mkdir_p!("priv/native")
-    File.cp!(Path.join(dir, "lib#{crate}.so"), "priv/native/lib#{crate}.so")
+    File.cp!(Path.join(dir, "lib#{crate}#{built}"), "priv/native/lib#{crate}.so")
+    # Mix links priv/ into _build only if it existed when compilation started.
+    Mix.Project.build_structure()
   end
 end
