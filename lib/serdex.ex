@@ -229,7 +229,7 @@ defmodule Serdex do
        }}
   """
   @spec encode(term(), [encode_opt()]) ::
-          {:ok, String.t()} | {:error, Serdex.EncodeError.t() | Protocol.UndefinedError.t()}
+          {:ok, String.t()} | {:error, Serdex.EncodeError.t() | Exception.t()}
   def encode(term, opts \\ []) do
     with {:ok, iodata} <- encode_to_iodata(term, opts), do: {:ok, IO.iodata_to_binary(iodata)}
   end
@@ -251,7 +251,7 @@ defmodule Serdex do
       ~s({"on":"2024-02-29"})
   """
   @spec encode_to_iodata(term(), [encode_opt()]) ::
-          {:ok, iodata()} | {:error, Serdex.EncodeError.t() | Protocol.UndefinedError.t()}
+          {:ok, iodata()} | {:error, Serdex.EncodeError.t() | Exception.t()}
   def encode_to_iodata(term, opts \\ []) do
     {:ok, encode_to_iodata!(term, opts)}
   rescue

@@ -33,13 +33,13 @@ defmodule Serdex.DecimalFormat do
 
     cond do
       exp >= 0 ->
-        [digits | :binary.copy("0", exp)]
+        [digits, :binary.copy("0", exp)]
 
       length + exp > 0 ->
-        [binary_part(digits, 0, length + exp), ?. | binary_part(digits, length + exp, -exp)]
+        [binary_part(digits, 0, length + exp), ?., binary_part(digits, length + exp, -exp)]
 
       true ->
-        ["0.", :binary.copy("0", -(length + exp)) | digits]
+        ["0.", :binary.copy("0", -(length + exp)), digits]
     end
   end
 end
