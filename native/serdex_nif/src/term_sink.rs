@@ -18,6 +18,9 @@ rustler::atoms! {
     exp,
 }
 
+/// Maps with more keys than this are hash tries (`MAP_SMALL_MAP_LIMIT` in the VM).
+const SMALL_MAP_KEYS: usize = 32;
+
 /// What object keys become.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Keys {
@@ -148,8 +151,9 @@ impl<'a> TermSink<'a> {
         let mut size = 0;
         // SAFETY: `map` is a map of `env` whenever `made` is true.
         if made == 0
-            || unsafe { sys::enif_get_map_size(env, map, &mut size) } == 0
-            || size != self.map_keys.len()
+            || self.map_keys.len() > SMALL_MAP_KEYS
+                && (unsafe { sys::enif_get_map_size(env, map, &mut size) } == 0
+                    || size != self.map_keys.len())
         {
             // As in Jason, the first value wins. Put pairs last to first, so that the first is
             // put last.
