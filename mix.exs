@@ -54,8 +54,15 @@ defmodule Serdex.MixProject do
       main: "readme",
       extras: ["README.md", "CHANGELOG.md", "LICENSE"],
       groups_for_modules: [
-        Encoding: [Serdex.Encoder, Serdex.Encode, Serdex.EncodeError],
-        Decoding: [Serdex.DecodeError],
+        Encoding: [
+          Serdex.Encoder,
+          Serdex.Encode,
+          Serdex.EncodeError,
+          Serdex.Fragment,
+          Serdex.Helpers,
+          Serdex.JasonBridge
+        ],
+        Decoding: [Serdex.DecodeError, Serdex.OrderedObject, Serdex.Sigil],
         Formatting: [Serdex.Formatter],
         "Loading the NIF": [Serdex.Native, Serdex.Native.Cargo]
       ]
