@@ -12,6 +12,7 @@ defmodule Serdex.MixProject do
       start_permanent: Mix.env() == :prod,
       # Tests derive Serdex.Encoder for structs defined in test files.
       consolidate_protocols: Mix.env() != :test,
+      elixirc_paths: if(Mix.env() == :test, do: ["lib", "test/support"], else: ["lib"]),
       deps: [],
       package: package(),
       docs: docs()
@@ -53,8 +54,15 @@ defmodule Serdex.MixProject do
       main: "readme",
       extras: ["README.md", "CHANGELOG.md", "LICENSE"],
       groups_for_modules: [
-        Encoding: [Serdex.Encoder, Serdex.Encode, Serdex.EncodeError],
-        Decoding: [Serdex.DecodeError],
+        Encoding: [
+          Serdex.Encoder,
+          Serdex.Encode,
+          Serdex.EncodeError,
+          Serdex.Fragment,
+          Serdex.Helpers,
+          Serdex.JasonBridge
+        ],
+        Decoding: [Serdex.DecodeError, Serdex.OrderedObject, Serdex.Sigil],
         Formatting: [Serdex.Formatter],
         "Loading the NIF": [Serdex.Native, Serdex.Native.Cargo]
       ]

@@ -18,25 +18,31 @@ defmodule Serdex do
   exception, and large inputs run on a dirty CPU scheduler.
   """
 
-  alias Serdex.{DecodeError, Encode, NIF}
+  alias Serdex.{DecodeError, DecodeOptions, Encode, NIF, OrderedObject}
+
+  # The encoder nests as deeply as the term does; pretty-printing its output must too.
+  @unbounded_depth 1_000_000_000
 
   @type decode_opt ::
           {:keys, :strings | :atoms | :atoms! | (String.t() -> term())}
+          | {:strings, :reference | :copy}
+          | {:floats, :native | :decimals}
+          | {:objects, :maps | :ordered_objects}
           | {:max_depth, pos_integer()}
           | {:max_integer_digits, pos_integer()}
   @type encode_opt ::
-          {:escape, Encode.escape()}
+          {:escape, Encode.escape() | :javascript | :unicode}
           | {:maps, :naive | :strict}
-          | {:pretty, boolean() | keyword()}
+          | {:pretty, boolean() | Serdex.Formatter.opts()}
 
   @doc """
   Decodes a JSON text.
 
   Objects become maps, arrays lists, strings binaries, and `true`, `false`, `null` become
   `true`, `false`, `nil`. Integers of any size stay integers; floats are correctly rounded.
-  When an object has the same key twice, the last value wins.
+  When an object has the same key twice, the first value wins, as in Jason.
 
-  Options:
+  Options (Jason's, and two limits):
 
     * `:keys` - what object keys become:
       * `:strings` (default)
@@ -45,11 +51,20 @@ defmodule Serdex do
       * `:atoms!` - existing atoms only; an unknown key is a `Serdex.DecodeError` and
         creates no atom
       * a function of one argument, applied to every key
+    * `:strings` - `:reference` (default) lets strings without escapes share the input's
+      memory; `:copy` gives every string its own, so that keeping a small part of a large
+      document does not keep all of it
+    * `:floats` - `:native` (default) or `:decimals`, which gives `%Decimal{}` structs with
+      the digits as written (as `Decimal.new/1` would; the Decimal library is not needed to
+      decode, and numbers beyond the float range are accepted)
+    * `:objects` - `:maps` (default) or `:ordered_objects`, which gives
+      `Serdex.OrderedObject` structs keeping every key in order
     * `:max_depth` - how deeply arrays and objects may nest (default 1024)
-    * `:max_integer_digits` - the most digits an integer may have (default 1024), since
-      converting digits to a bignum takes quadratic time
+    * `:max_integer_digits` - the most digits an integer (or a decimal's coefficient or
+      exponent) may have (default 1024), since converting digits to a bignum takes
+      quadratic time
 
-  Other options are accepted and ignored, for compatibility with Jason's.
+  Any other option raises `ArgumentError`.
 
   ## Examples
 
@@ -58,6 +73,12 @@ defmodule Serdex do
 
       iex> Serdex.decode(~s({"id": 1}), keys: :atoms)
       {:ok, %{id: 1}}
+
+      iex> Serdex.decode(~s({"price": 1.10}), floats: :decimals)
+      {:ok, %{"price" => %{__struct__: Decimal, coef: 110, exp: -2, sign: 1}}}
+
+      iex> Serdex.decode(~s({"b": 1, "a": 2}), objects: :ordered_objects)
+      {:ok, %Serdex.OrderedObject{values: [{"b", 1}, {"a", 2}]}}
 
       iex> Serdex.decode("[1,]")
       {:error,
@@ -70,23 +91,20 @@ defmodule Serdex do
   @spec decode(iodata(), [decode_opt()]) :: {:ok, term()} | {:error, DecodeError.t()}
   def decode(input, opts \\ []) do
     input = IO.iodata_to_binary(input)
+    options = DecodeOptions.new!(opts)
 
-    case Keyword.get(opts, :keys, :strings) do
+    case options.keys do
       keys when keys in [:strings, :atoms, :atoms!] ->
-        case run_decode(input, keys, opts) do
+        case run_decode(input, options) do
           {:error, {:invalid_atom_key, _, position}} ->
-            decode_atom_keys(input, keys, position, opts)
+            decode_atom_keys(input, position, options)
 
           result ->
             result
         end
 
-      fun when is_function(fun, 1) ->
-        with {:ok, term} <- run_decode(input, :strings, opts), do: {:ok, map_keys(term, fun)}
-
-      other ->
-        raise ArgumentError,
-              "invalid :keys option #{inspect(other)}, expected :strings, :atoms, :atoms! or a function"
+      fun ->
+        decode_with_key_function(input, fun, options)
     end
   end
 
@@ -104,9 +122,11 @@ defmodule Serdex do
     end
   end
 
-  defp run_decode(input, keys, opts) do
-    max_integer_digits = limit(opts, :max_integer_digits, 1024)
-    nif_options = {keys, limit(opts, :max_depth, 1024), max_integer_digits}
+  defp run_decode(input, options) do
+    %{keys: keys, max_depth: max_depth, max_integer_digits: max_integer_digits} = options
+
+    nif_options =
+      {keys, max_depth, max_integer_digits, options.strings, options.objects, options.floats}
 
     # Bignums take quadratic time to convert: above the default digit limit a single number
     # can take longer than a slice, so such decodes run on a dirty scheduler.
@@ -122,81 +142,100 @@ defmodule Serdex do
       {:error, {:invalid_atom_key, _, _}} = fallback ->
         fallback
 
-      {:error, {_code, reason, position}} ->
-        {:error, %DecodeError{position: position, reason: reason, data: input}}
+      {:error, {code, reason, position}} ->
+        {:error, DecodeError.new(code, reason, position, input)}
     end
   end
 
   # Before OTP 26 the NIF API makes only Latin-1 atoms, so other keys are converted here.
-  defp decode_atom_keys(input, keys, position, opts) do
-    to_atom = if keys == :atoms!, do: &String.to_existing_atom/1, else: &String.to_atom/1
+  defp decode_atom_keys(input, position, options) do
+    to_atom = if options.keys == :atoms!, do: &String.to_existing_atom/1, else: &String.to_atom/1
 
-    with {:ok, term} <- run_decode(input, :strings, opts) do
-      {:ok, map_keys(term, to_atom)}
-    end
+    decode_with_key_function(input, to_atom, options)
   rescue
     error in [ArgumentError, SystemLimitError] ->
       reason = "an object key cannot become an atom (#{Exception.message(error)})"
       {:error, %DecodeError{position: position, reason: reason, data: input}}
   end
 
-  defp map_keys(map, fun) when is_map(map),
-    do: Map.new(map, fn {key, value} -> {fun.(key), map_keys(value, fun)} end)
+  # Objects are decoded in order, so that the function sees every key and, as in Jason, the
+  # first of the keys it maps to the same term wins.
+  defp decode_with_key_function(input, fun, options) do
+    ordered = %{options | keys: :strings, objects: :ordered_objects}
 
-  defp map_keys(list, fun) when is_list(list), do: Enum.map(list, &map_keys(&1, fun))
-  defp map_keys(other, _fun), do: other
-
-  @doc false
-  # A bound given as an option: a positive integer that fits the NIF's word.
-  def limit(opts, key, default) do
-    case Keyword.get(opts, key, default) do
-      value when is_integer(value) and value > 0 and value < 0x1_0000_0000_0000_0000 ->
-        value
-
-      other ->
-        raise ArgumentError,
-              "invalid #{inspect(key)} option #{inspect(other)}, expected a positive integer " <>
-                "below 2^64"
+    with {:ok, term} <- run_decode(input, ordered) do
+      {:ok, map_keys(term, fun, options.objects)}
     end
   end
+
+  defp map_keys(%OrderedObject{values: pairs}, fun, objects) do
+    pairs = Enum.map(pairs, fn {key, value} -> {fun.(key), map_keys(value, fun, objects)} end)
+
+    case objects do
+      :ordered_objects -> %OrderedObject{values: pairs}
+      # :maps.from_list keeps the last of equal keys.
+      :maps -> pairs |> Enum.reverse() |> :maps.from_list()
+    end
+  end
+
+  defp map_keys(list, fun, objects) when is_list(list),
+    do: Enum.map(list, &map_keys(&1, fun, objects))
+
+  defp map_keys(other, _fun, _objects), do: other
 
   @doc ~S"""
   Encodes a term as JSON.
 
   Maps (with atom, string or integer keys), lists, UTF-8 binaries, atoms (`nil` is `null`),
-  integers of any size and floats (shortest form that reads back exactly) are encoded
-  directly. `Date`, `Time`, `NaiveDateTime` and `DateTime` become ISO 8601 strings, and other
-  structs go through the `Serdex.Encoder` protocol.
+  integers of any size and floats are encoded directly, floats as
+  `:erlang.float_to_binary(float, [:short])` writes them, as Jason does. Other map keys are
+  converted with `String.Chars`, as in Jason. `Date`, `Time`, `NaiveDateTime`, `DateTime`
+  and `Decimal` become strings, and other structs go through the `Serdex.Encoder` protocol
+  (or their `Jason.Encoder` implementation, see `Serdex.JasonBridge`).
 
-  Options:
+  Options (Jason's):
 
     * `:escape` - `:json` (default), `:unicode_safe` (also every non-ASCII character),
       `:javascript_safe` (also U+2028 and U+2029) or `:html_safe` (as `:javascript_safe`,
-      plus `<`, `>`, `&` and `/`)
+      plus `<` and `/`). `:unicode` and `:javascript` are accepted for `:unicode_safe` and
+      `:javascript_safe`, as Jason accepts them for compatibility with Poison
     * `:maps` - `:naive` (default) or `:strict`, which rejects a map whose keys collide once
       converted to strings, such as `%{:a => 1, "a" => 2}`
-    * `:pretty` - `true` to indent by two spaces, or a keyword list of
-      `Serdex.Formatter.pretty_print/2` options, such as `:indent` and `:max_bytes`
+    * `:pretty` - `true` to pretty-print with `Serdex.Formatter.pretty_print/2`'s defaults,
+      or a keyword list of its options
+
+  Any other option raises `ArgumentError`. A term with no JSON form gives a
+  `Serdex.EncodeError`, and a struct without an encoder implementation a
+  `Protocol.UndefinedError`, both returned as `{:error, exception}`.
 
   ## Examples
 
       iex> Serdex.encode(%{name: "Ada", langs: ["en"]})
       {:ok, ~s({"langs":["en"],"name":"Ada"})}
 
-      iex> Serdex.encode("<a>", escape: :html_safe)
-      {:ok, ~S("\u003Ca\u003E")}
+      iex> Serdex.encode(%{price: 1.0e22, at: ~D[2024-02-29]})
+      {:ok, ~s({"at":"2024-02-29","price":1.0e22})}
 
-      iex> Serdex.encode({1, 2})
+      iex> Serdex.encode("<a>", escape: :html_safe)
+      {:ok, ~S("\u003Ca>")}
+
+      iex> {:error, %Protocol.UndefinedError{value: {1, 2}}} = Serdex.encode({1, 2})
+
+      iex> Serdex.encode(["ok", <<0xFF>>])
       {:error,
-       %Serdex.EncodeError{message: "unable to encode {1, 2}: it has no JSON form", term: {1, 2}}}
+       %Serdex.EncodeError{
+         message: "unable to encode <<255>>: strings must be valid UTF-8 binaries",
+         term: <<255>>
+       }}
   """
-  @spec encode(term(), [encode_opt()]) :: {:ok, String.t()} | {:error, Serdex.EncodeError.t()}
+  @spec encode(term(), [encode_opt()]) ::
+          {:ok, String.t()} | {:error, Serdex.EncodeError.t() | Exception.t()}
   def encode(term, opts \\ []) do
     with {:ok, iodata} <- encode_to_iodata(term, opts), do: {:ok, IO.iodata_to_binary(iodata)}
   end
 
   @doc ~S"""
-  Like `encode/2`, but raises `Serdex.EncodeError`.
+  Like `encode/2`, but raises.
 
       iex> Serdex.encode!(%{a: [1]}, pretty: true)
       "{\n  \"a\": [\n    1\n  ]\n}"
@@ -212,41 +251,39 @@ defmodule Serdex do
       ~s({"on":"2024-02-29"})
   """
   @spec encode_to_iodata(term(), [encode_opt()]) ::
-          {:ok, iodata()} | {:error, Serdex.EncodeError.t()}
+          {:ok, iodata()} | {:error, Serdex.EncodeError.t() | Exception.t()}
   def encode_to_iodata(term, opts \\ []) do
-    pretty = pretty_options(opts)
+    {:ok, encode_to_iodata!(term, opts)}
+  rescue
+    error in Serdex.EncodeError ->
+      {:error, error}
 
-    with {:ok, iodata} <- Encode.to_iodata(term, opts) do
-      pretty(iodata, pretty)
-    end
+    error in Protocol.UndefinedError ->
+      if error.protocol in [Serdex.Encoder, Jason.Encoder],
+        do: {:error, error},
+        else: reraise(error, __STACKTRACE__)
   end
 
   @doc """
-  Like `encode_to_iodata/2`, but raises `Serdex.EncodeError`.
+  Like `encode_to_iodata/2`, but raises.
 
       iex> Serdex.encode_to_iodata!([1, "a"]) |> IO.iodata_to_binary()
       ~s([1,"a"])
   """
   @spec encode_to_iodata!(term(), [encode_opt()]) :: iodata()
   def encode_to_iodata!(term, opts \\ []) do
-    pretty = pretty_options(opts)
+    {pretty, opts} = Keyword.pop(opts, :pretty, false)
+    iodata = Encode.to_iodata!(term, opts)
 
-    case term |> Encode.to_iodata!(opts) |> pretty(pretty) do
-      {:ok, iodata} -> iodata
-      {:error, error} -> raise error
-    end
-  end
-
-  defp pretty_options(opts) do
-    case Keyword.get(opts, :pretty, false) do
+    case pretty do
       false ->
-        nil
+        iodata
 
       true ->
-        []
+        pretty(iodata, [])
 
-      pretty when is_list(pretty) ->
-        pretty
+      layout when is_list(layout) ->
+        pretty(iodata, layout)
 
       other ->
         raise ArgumentError,
@@ -254,21 +291,26 @@ defmodule Serdex do
     end
   end
 
-  defp pretty(iodata, nil), do: {:ok, iodata}
+  defp whitespace?(text) when is_binary(text), do: text =~ ~r/\A[ \t\r\n]*\z/
+  defp whitespace?(text) when is_list(text), do: whitespace?(IO.iodata_to_binary(text))
+  defp whitespace?(_text), do: false
 
-  # Only an encoder implementation that writes invalid JSON makes the formatter fail here.
-  defp pretty(iodata, pretty) do
-    # The term's own depth was never limited, so its text is not either.
-    pretty = Keyword.put(pretty, :max_depth, 0xFFFF_FFFF_FFFF_FFFF)
-
-    case Serdex.Formatter.pretty_print(iodata, pretty) do
-      {:ok, json} ->
-        {:ok, json}
-
-      {:error, %DecodeError{} = error} ->
-        message = "unable to pretty-print the encoded JSON: #{Exception.message(error)}"
-        {:error, %Serdex.EncodeError{message: message, term: error.data}}
+  # Pretty output must stay JSON, so its layout texts are whitespace (the Formatter, as
+  # Jason's, takes any text). The term's depth was never limited, so its text's is not either.
+  defp pretty(iodata, layout) do
+    for {key, text} <- layout, key in [:indent, :line_separator, :after_colon] do
+      unless whitespace?(text) do
+        raise ArgumentError,
+              "invalid #{inspect(key)} option #{inspect(text)} in :pretty, expected spaces, tabs and line breaks"
+      end
     end
+
+    Serdex.Formatter.pretty_print(iodata, layout ++ [max_depth: @unbounded_depth])
+  rescue
+    # Only output past :max_bytes, or an encoder implementation that wrote invalid JSON.
+    error in DecodeError ->
+      message = "unable to pretty-print the encoded JSON: #{Exception.message(error)}"
+      reraise %Serdex.EncodeError{message: message, term: error.data}, __STACKTRACE__
   end
 
   @doc """

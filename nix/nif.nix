@@ -14,7 +14,8 @@ let
   );
   crate = (builtins.fromTOML (builtins.readFile ../native/serdex_nif/Cargo.toml)).package;
 
-  # Editing Elixir code, the demo or nix/ never rebuilds the NIF.
+  # Editing Elixir code, the demo or nix/ never rebuilds the NIF itself (see
+  # nix/sources.nix for the one edit that rebuilds its dependencies).
   commonArgs = platform.cargoEnv // {
     pname = crate.name;
     inherit (crate) version;

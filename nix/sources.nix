@@ -23,20 +23,20 @@ let
   ];
 in
 {
-  # The Cargo workspace, with every file under native/. A plain store path
-  # rather than a lib.fileset value: crane's dummy source for buildDepsOnly
-  # crawls a filtered source's origSrc, the whole repository, and would pick up
-  # nix/template's Cargo.toml files.
-  cargo = "${
-    toSource {
-      root = ../.;
-      fileset = unions [
-        ../Cargo.toml
-        ../Cargo.lock
-        ../native
-      ];
-    }
-  }";
+  # The Cargo workspace, with every file under native/. crane's dummy source for
+  # buildDepsOnly reads every Cargo.toml under this set's root, the repository,
+  # so editing one under nix/template rebuilds the dependencies; nothing else
+  # outside this set does. A plain store path instead would stop that, but it
+  # cannot be read before it is built, so `nix flake check --no-build` and
+  # `nix build --dry-run` would fail on a machine that has not built it yet.
+  cargo = toSource {
+    root = ../.;
+    fileset = unions [
+      ../Cargo.toml
+      ../Cargo.lock
+      ../native
+    ];
+  };
 
   # The ExUnit suite reads the demo, the Cargo workspace, the locks and
   # whatever files other tests add, so it gets everything but the Nix code,

@@ -9,4 +9,9 @@ defmodule Serdex.DocExamplesTest do
   doctest Serdex.Formatter
   doctest Serdex.Encoder
   doctest Serdex.Native
+  doctest Serdex.Encode
+  doctest Serdex.Fragment
+  doctest Serdex.OrderedObject
+  doctest Serdex.Helpers
+  doctest Serdex.Sigil
 end

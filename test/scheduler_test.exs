@@ -220,13 +220,13 @@ defmodule Serdex.SchedulerTest do
         assert {:ok, encoded} = Serdex.encode(expected, maps: :strict)
         assert {:ok, ^expected} = Serdex.decode(encoded)
         assert {:ok, _} = Serdex.encode(expected, escape: :html_safe)
-        assert {:ok, _} = Serdex.Formatter.minimize(json)
+        assert is_binary(Serdex.Formatter.minimize(json))
         assert {:error, %Serdex.DecodeError{}} = Serdex.decode(json <> "x")
 
         assert {:error, %Serdex.DecodeError{}} =
                  Serdex.decode(binary_part(json, 0, div(byte_size(json), 2)))
 
-        assert {:error, %Serdex.EncodeError{}} = Serdex.encode([expected, {:tuple}])
+        assert {:error, %Serdex.EncodeError{}} = Serdex.encode([expected, <<0xFF>>])
       end
 
       soak(cases, deadline, worker, rounds + 1)

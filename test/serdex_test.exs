@@ -2,6 +2,7 @@ defmodule SerdexTest do
   use ExUnit.Case, async: true
 
   alias Serdex.{DecodeError, EncodeError}
+  import Bitwise, only: [<<<: 2]
 
   defmodule User do
     @derive {Serdex.Encoder, only: [:name, :email]}
@@ -60,6 +61,7 @@ defmodule SerdexTest do
 
     test "the first of duplicate keys wins, as in Jason" do
       assert Serdex.decode!(~s({"a": 1, "b": 2, "a": 3})) == %{"a" => 1, "b" => 2}
+      assert Serdex.decode!(~s({"a": 1, "b": 2, "a": 3}), keys: :atoms) == %{a: 1, b: 2}
     end
 
     test "keys: :atoms creates atoms" do
@@ -188,12 +190,36 @@ defmodule SerdexTest do
                "[#{big},-#{big},18446744073709551615]"
     end
 
-    test "encodes floats in the shortest form that round-trips" do
-      assert Serdex.encode!([0.1, 1.0, -0.0, 1.0e300, 5.0e-324, 123.456]) ==
-               "[0.1,1.0,-0.0,1e300,5e-324,123.456]"
+    test "encodes floats as :erlang.float_to_binary(f, [:short]) writes them, as Jason does" do
+      assert Serdex.encode!([0.1, 1.0, -0.0, 1.0e300, 5.0e-324, 123.456, 1.0e22, 1.0e15]) ==
+               "[0.1,1.0,-0.0,1.0e300,5.0e-324,123.456,1.0e22,1.0e15]"
 
       for float <- [:math.pi(), 1 / 3, 2.2250738585072014e-308, 1.7976931348623157e308] do
         assert Serdex.decode!(Serdex.encode!(float)) === float
+      end
+    end
+
+    test "every float, over random bit patterns and magnitudes, matches the VM's short form" do
+      floats =
+        for _ <- 1..20_000 do
+          case :rand.uniform(3) do
+            1 -> :rand.uniform() * :math.pow(10, :rand.uniform(40) - 20)
+            2 -> Float.round(:rand.uniform() * 1.0e6, :rand.uniform(6))
+            3 -> random_bits_float()
+          end
+        end
+
+      # Around the edges of the notations: powers of ten, 2^53 and its neighbours.
+      anchors = Enum.map(-30..30, &:math.pow(10, &1)) ++ [9_007_199_254_740_992.0, 1.0e-3, 1.0e-5]
+
+      edges =
+        for <<bits::64>> <- Enum.map(anchors, &<<&1::float>>), step <- -3..3 do
+          <<float::float>> = <<bits + step::64>>
+          float
+        end
+
+      for float <- floats ++ edges do
+        assert Serdex.encode!(float) == :erlang.float_to_binary(float, [:short])
       end
     end
 
@@ -217,28 +243,33 @@ defmodule SerdexTest do
              }
     end
 
-    test "a struct without an implementation raises Protocol.UndefinedError" do
-      assert_raise Protocol.UndefinedError, fn -> Serdex.encode(%{secret: %Opaque{secret: 1}}) end
+    test "a struct without an implementation is a Protocol.UndefinedError, as in Jason" do
+      term = %{secret: %Opaque{secret: 1}}
+
+      assert {:error, %Protocol.UndefinedError{protocol: Serdex.Encoder, value: %Opaque{}}} =
+               Serdex.encode(term)
+
+      assert {:error, %Protocol.UndefinedError{}} = Serdex.encode_to_iodata(term)
+      assert_raise Protocol.UndefinedError, fn -> Serdex.encode!(term) end
     end
 
-    test "rejects terms that have no JSON form, naming them" do
-      for {term, text} <- [
-            {{1, 2}, "{1, 2}"},
-            {self(), "#PID<"},
-            {make_ref(), "#Reference<"},
-            {fn -> :ok end, "#Function<"},
-            {[1 | 2], "improper list ending in 2"},
-            {<<0xFF>>, "valid UTF-8"},
-            {<<1::3>>, "<<1::size(3)>>"},
-            {%{{1} => 1}, "map key {1}"}
-          ] do
-        assert {:error, %EncodeError{message: message}} = Serdex.encode([term])
-        assert message =~ text
+    test "terms that are not JSON types have no implementation, so are protocol errors" do
+      for term <- [{1, 2}, self(), make_ref(), fn -> :ok end, <<1::3>>] do
+        assert {:error, %Protocol.UndefinedError{value: ^term} = error} = Serdex.encode([term])
+        assert Exception.message(error) =~ "no JSON form"
       end
     end
 
-    test "encode! raises EncodeError" do
-      assert_raise EncodeError, fn -> Serdex.encode!({:tuple}) end
+    test "invalid strings and improper lists are EncodeErrors that name them" do
+      for {term, text} <- [
+            {[1 | 2], "improper list ending in 2"},
+            {<<0xFF>>, "valid UTF-8"},
+            {%{<<0xFF>> => 1}, "map key <<255>>"}
+          ] do
+        assert {:error, %EncodeError{message: message}} = Serdex.encode([term])
+        assert message =~ text
+        assert_raise EncodeError, fn -> Serdex.encode!([term]) end
+      end
     end
 
     test "escape modes" do
@@ -249,8 +280,14 @@ defmodule SerdexTest do
                ~s("\\u00E9<\\/script>\\u2028") |> String.replace("<\\/", "</")
 
       assert Serdex.encode!(text, escape: :javascript_safe) == ~s("é</script>\\u2028")
-      assert Serdex.encode!(text, escape: :html_safe) == ~s("é\\u003C\\/script\\u003E\\u2028")
+      assert Serdex.encode!(text, escape: :html_safe) == ~s("é\\u003C\\/script>\\u2028")
       assert_raise ArgumentError, fn -> Serdex.encode!(text, escape: :nope) end
+
+      # Jason's names kept for compatibility with Poison.
+      assert Serdex.encode!(text, escape: :unicode) == Serdex.encode!(text, escape: :unicode_safe)
+
+      assert Serdex.encode!(text, escape: :javascript) ==
+               Serdex.encode!(text, escape: :javascript_safe)
     end
 
     test "maps: :strict rejects keys that collide once converted" do
@@ -298,20 +335,6 @@ defmodule SerdexTest do
     end
   end
 
-  describe "Serdex.Formatter" do
-    test "pretty_print and minimize keep order, numbers and escapes" do
-      json = ~s({"b": 1.50, "a": ["\\u00e9"]})
-      assert Serdex.Formatter.minimize(json) == {:ok, ~s({"b":1.50,"a":["\\u00e9"]})}
-
-      assert Serdex.Formatter.pretty_print(json) ==
-               {:ok, "{\n  \"b\": 1.50,\n  \"a\": [\n    \"\\u00e9\"\n  ]\n}"}
-    end
-
-    test "reports invalid input as a DecodeError" do
-      assert {:error, %DecodeError{position: 4}} = Serdex.Formatter.minimize("[1, }")
-    end
-  end
-
   describe "options that make no sense" do
     test "are an ArgumentError that names them" do
       for {opts, option} <- [
@@ -330,10 +353,17 @@ defmodule SerdexTest do
         assert_raise ArgumentError, fn -> Serdex.Formatter.minimize("[]", max_depth: depth) end
       end
 
+      for limit <- [0, -1, 2 ** 64, "1"] do
+        assert_raise ArgumentError, fn ->
+          Serdex.Formatter.pretty_print("[]", max_bytes: limit)
+        end
+      end
+
       assert_raise ArgumentError, fn -> Serdex.decode("1", max_integer_digits: 2 ** 64) end
     end
 
-    test "an indent of JSON whitespace is accepted" do
+    test "pretty output is JSON: its layout texts are whitespace, though the Formatter takes any" do
+      assert Serdex.Formatter.pretty_print("[1]", indent: "x") == "[\nx1\n]"
       assert Serdex.encode!([1], pretty: [indent: "\t"]) == "[\n\t1\n]"
       assert Serdex.encode!([1], pretty: [indent: ""]) == "[\n1\n]"
     end
@@ -356,18 +386,20 @@ defmodule SerdexTest do
       assert Serdex.decode!(pretty, max_depth: 1000) == deep
 
       json = Serdex.encode!(deep)
-      assert {:error, %DecodeError{}} = Serdex.Formatter.pretty_print(json, max_depth: 1000)
 
-      assert {:ok, _} =
-               Serdex.Formatter.pretty_print(json, max_depth: 1000, max_bytes: byte_size(pretty))
+      assert_raise DecodeError, ~r/longer than/, fn ->
+        Serdex.Formatter.pretty_print(json, max_depth: 1000)
+      end
 
-      assert {:error, %DecodeError{reason: reason}} =
-               Serdex.Formatter.pretty_print(json,
-                 max_depth: 1000,
-                 max_bytes: byte_size(pretty) - 1
-               )
+      assert Serdex.Formatter.pretty_print(json, max_depth: 1000, max_bytes: byte_size(pretty)) ==
+               pretty
 
-      assert reason ==
+      error =
+        assert_raise DecodeError, fn ->
+          Serdex.Formatter.pretty_print(json, max_depth: 1000, max_bytes: byte_size(pretty) - 1)
+        end
+
+      assert error.reason ==
                "the output would be longer than #{byte_size(pretty) - 1} bytes (see the max_bytes option)"
     end
   end
@@ -387,5 +419,12 @@ defmodule SerdexTest do
       assert_raise ErlangError, ~r/nif_panicked/, fn -> Serdex.NIF.debug_panic() end
       assert Serdex.decode!("[1]") == [1]
     end
+  end
+
+  defp random_bits_float do
+    <<float::float>> =
+      <<:rand.uniform(2) - 1::1, :rand.uniform(2046)::11, :rand.uniform(1 <<< 52) - 1::52>>
+
+    float
   end
 end

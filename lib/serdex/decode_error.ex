@@ -3,12 +3,53 @@ defmodule Serdex.DecodeError do
   Raised, or returned in `{:error, error}`, when a JSON text cannot be decoded.
 
   `position` is the byte offset where the problem was found, `reason` says what it is, and
-  `data` is the input. The message shows the text around the position with a caret under it.
+  `data` is the input. As in Jason, `token` is the text of the number or `\\u` escape that
+  is wrong when that is the problem (`nil` otherwise). The message shows the text around the
+  position with a caret under it.
   """
 
-  @type t :: %__MODULE__{position: non_neg_integer(), reason: String.t(), data: binary()}
+  @type t :: %__MODULE__{
+          position: non_neg_integer(),
+          reason: String.t(),
+          token: binary() | nil,
+          data: binary()
+        }
 
-  defexception [:position, :reason, data: ""]
+  defexception [:position, :reason, :token, data: ""]
+
+  @doc false
+  # `code` says what kind of text the error is about (see the NIF's parse_error).
+  @spec new(atom(), String.t(), non_neg_integer(), binary()) :: t()
+  def new(code, reason, position, data) do
+    %__MODULE__{
+      position: position,
+      reason: reason,
+      token: token(code, position, data),
+      data: data
+    }
+  end
+
+  defp token(:number, position, data) do
+    [token | _] = Regex.run(~r/\A-?[0-9]*(\.[0-9]*)?([eE][-+]?[0-9]*)?/, rest(data, position))
+    token
+  end
+
+  # A \u escape, with the one after it when it starts a surrogate pair, as Jason has it.
+  defp token(:escape, position, data) do
+    rest = rest(data, position)
+
+    length =
+      case rest do
+        <<"\\u", d, hex, _::binary>> when d in [?d, ?D] and hex in ~c"89abAB" -> 12
+        _ -> 6
+      end
+
+    binary_part(rest, 0, min(length, byte_size(rest)))
+  end
+
+  defp token(_code, _position, _data), do: nil
+
+  defp rest(data, position), do: binary_part(data, position, byte_size(data) - position)
 
   @context 32
 

@@ -23,7 +23,7 @@ defmodule Serdex.EncodeError do
     do: "unable to encode an improper list ending in #{inspect(tail)}"
 
   defp describe(:invalid_key, key),
-    do: "unable to encode map key #{inspect(key)}: keys must be atoms, strings or integers"
+    do: "unable to encode map key #{inspect(key)}: strings must be valid UTF-8 binaries"
 
   defp describe(:duplicate_key, key),
     do: "duplicate key #{inspect(key)} in a map (maps: :strict)"

@@ -4,16 +4,17 @@ defprotocol Serdex.Encoder do
 
   Plain maps, lists, strings, numbers and atoms are encoded by the NIF without calling this
   protocol. `Date`, `Time`, `NaiveDateTime` and `DateTime` have implementations that write
-  ISO 8601 strings:
+  ISO 8601 strings, and `Decimal` one that writes its plain digits, as Jason does:
 
       iex> Serdex.encode!(%{at: ~U[2024-02-29 12:00:00Z], on: ~D[2024-02-29]})
       ~s({"at":"2024-02-29T12:00:00Z","on":"2024-02-29"})
 
-  Any other struct is encoded through its implementation, which returns iodata:
+  Any other struct is encoded through its implementation, which returns iodata, built with
+  the `Serdex.Encode` functions and the options it was given:
 
       defimpl Serdex.Encoder, for: Money do
         def encode(%Money{amount: amount, currency: currency}, opts) do
-          Serdex.Encode.to_iodata!(%{amount: to_string(amount), currency: currency}, opts)
+          Serdex.Encode.map(%{amount: to_string(amount), currency: currency}, opts)
         end
       end
 
@@ -22,13 +23,17 @@ defprotocol Serdex.Encoder do
       @derive {Serdex.Encoder, only: [:name, :email]}
       defstruct [:name, :email, :password_hash]
 
-  `only:` keeps the listed fields, `except:` drops them; without options every field but
-  `:__struct__` is encoded. (Both examples define modules, so they are not `iex>` examples:
+  `only:` keeps the listed fields, in that order; `except:` drops them; without options every
+  field but `:__struct__` is encoded. These are the options of `Jason.Encoder`'s `@derive`,
+  with the same output. (Both examples define modules, so they are not `iex>` examples:
   where protocols are consolidated, as in `:dev`, an implementation defined in IEx is
   ignored.)
 
-  A struct without an implementation raises `Protocol.UndefinedError`, as in Jason, so that
-  no field is exposed by accident:
+  Serdex also implements the protocol for `Serdex.Fragment`, `Serdex.OrderedObject`,
+  `Jason.Fragment` and `Jason.OrderedObject` (neither Decimal nor Jason is needed). A struct
+  with no implementation is encoded through its `Jason.Encoder` implementation when Jason is
+  loaded and it has one (see `Serdex.JasonBridge`); otherwise it raises
+  `Protocol.UndefinedError`, as in Jason, so that no field is exposed by accident:
 
       iex> try do
       ...>   Serdex.encode!(%URI{host: "example.com"})
@@ -43,10 +48,11 @@ defprotocol Serdex.Encoder do
   @doc """
   Returns `value` as JSON iodata, honouring the encoding options in `opts`.
 
-      iex> Serdex.Encoder.encode(~D[2024-02-29], []) |> IO.iodata_to_binary()
+      iex> opts = Serdex.Encode.options([])
+      iex> Serdex.Encoder.encode(~D[2024-02-29], opts) |> IO.iodata_to_binary()
       ~s("2024-02-29")
   """
-  @spec encode(t(), Serdex.Encode.options()) :: iodata()
+  @spec encode(t(), Serdex.Encode.opts()) :: iodata()
   def encode(value, opts)
 end
 
@@ -54,28 +60,52 @@ defimpl Serdex.Encoder, for: Any do
   defmacro __deriving__(module, struct, opts) do
     fields = fields_to_encode(struct, opts)
 
+    # Up to 32 fields in their sorted order are the order a map iterates in, and the NIF
+    # encodes the map. Any other order is kept by encoding the fields as pairs.
+    body =
+      if length(fields) <= 32 and fields == Enum.sort(fields) do
+        quote do: Serdex.Encode.map(Map.take(struct, unquote(fields)), opts)
+      else
+        quote do
+          Serdex.Encode.keyword(Enum.map(unquote(fields), &{&1, Map.fetch!(struct, &1)}), opts)
+        end
+      end
+
     quote do
       defimpl Serdex.Encoder, for: unquote(module) do
-        def encode(struct, opts) do
-          Serdex.Encode.to_iodata!(Map.take(struct, unquote(fields)), opts)
-        end
+        def encode(struct, opts), do: unquote(body)
       end
     end
   end
 
-  def encode(value, _opts) do
-    raise Protocol.UndefinedError,
-      protocol: @protocol,
-      value: value,
-      description: """
-      Serdex.Encoder is not implemented for this struct. Derive it, listing the fields \
-      that may appear in JSON:
+  def encode(value, opts) do
+    case Serdex.JasonBridge.encode(value, opts) do
+      {:ok, iodata} ->
+        iodata
 
-          @derive {Serdex.Encoder, only: [...]}
-          defstruct ...
+      :error ->
+        raise Protocol.UndefinedError,
+          protocol: @protocol,
+          value: value,
+          description: description(value)
+    end
+  end
 
-      or implement the protocol with defimpl Serdex.Encoder.
-      """
+  defp description(%_{}) do
+    """
+    Serdex.Encoder is not implemented for this struct. Derive it, listing the fields \
+    that may appear in JSON:
+
+        @derive {Serdex.Encoder, only: [...]}
+        defstruct ...
+
+    or implement the protocol with defimpl Serdex.Encoder.
+    """
+  end
+
+  defp description(_value) do
+    "this term has no JSON form (a tuple, pid, reference, port, function or a bitstring " <>
+      "that is not a binary), and Serdex.Encoder is not implemented for its type"
   end
 
   defp fields_to_encode(struct, opts) do
@@ -108,5 +138,5 @@ end
 
 defimpl Serdex.Encoder, for: Atom do
   # Reached only for atoms whose names the NIF API cannot read (beyond Latin-1).
-  def encode(atom, opts), do: Serdex.Encode.to_iodata!(Atom.to_string(atom), opts)
+  def encode(atom, opts), do: Serdex.Encode.atom(atom, opts)
 end

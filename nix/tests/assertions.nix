@@ -91,9 +91,9 @@ let
       && baseNameOf (toString nif.toolchain.args.file) == "rust-toolchain.toml"
     ))
     (check "rust-overlay follows the one nixpkgs" nif.toolchain.args.nixpkgsIsStub)
-    (check "nif source is a plain store path of Cargo.toml, Cargo.lock and native/" (
-      isString nif.args.src
-      && sameSet (attrNames (builtins.readDir nif.args.src)) [
+    (check "nif source is a lib.fileset source of Cargo.toml, Cargo.lock and native/" (
+      nif.args.src._isLibCleanSourceWith or false
+      && sameSet (attrNames (builtins.readDir "${nif.args.src}")) [
         "Cargo.toml"
         "Cargo.lock"
         "native"

@@ -32,16 +32,16 @@ defmodule SerdexDemo.Playground do
     limit = SerdexDemo.max_output_bytes(IO.iodata_length(json))
 
     # The formatter stops as soon as its output would pass the limit.
-    case Serdex.Formatter.pretty_print(json, indent: "  ", max_bytes: limit) do
-      {:error, %Serdex.DecodeError{reason: "the output would be longer than" <> _}} ->
+    case run_formatter(&Serdex.Formatter.pretty_print(&1, indent: "  ", max_bytes: limit), json) do
+      {:error, %{reason: "the output would be longer than" <> _}} ->
         {:error, {:output_too_large, limit}}
 
       other ->
-        result(other)
+        other
     end
   end
 
-  def format(json, "minify"), do: json |> Serdex.Formatter.minimize() |> result()
+  def format(json, "minify"), do: run_formatter(&Serdex.Formatter.minimize/1, json)
 
   @doc """
   Validates `json`; on success describes the top-level value.
@@ -110,8 +110,11 @@ defmodule SerdexDemo.Playground do
   defp key_to_string(key) when is_atom(key), do: Atom.to_string(key)
   defp key_to_string(key), do: inspect(key)
 
-  defp result({:ok, output}), do: {:ok, output}
-  defp result({:error, %Serdex.DecodeError{} = error}), do: {:error, error_details(error)}
+  defp run_formatter(formatter, json) do
+    {:ok, formatter.(json)}
+  rescue
+    error in Serdex.DecodeError -> {:error, error_details(error)}
+  end
 
   defp describe(map) when is_map(map), do: "an object with #{count(map_size(map), "key")}"
   defp describe(list) when is_list(list), do: "an array with #{count(length(list), "item")}"

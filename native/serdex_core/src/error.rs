@@ -26,7 +26,7 @@ pub enum ErrorKind {
     InvalidNumber,
     #[error("number out of range")]
     NumberOutOfRange,
-    #[error("integer has more than {0} digits (see the max_integer_digits option)")]
+    #[error("number has more than {0} digits (see the max_integer_digits option)")]
     TooManyDigits(usize),
     #[error("nesting deeper than {0} levels (see the max_depth option)")]
     TooDeep(usize),

@@ -2,6 +2,7 @@
 //! benchmarked and fuzzed without a VM; `serdex_nif` connects it to the BEAM.
 
 pub mod bignum;
+pub mod decimal;
 pub mod error;
 pub mod formatter;
 pub mod parser;

@@ -87,6 +87,18 @@ pub trait Sink {
     fn wants_pause(&self) -> bool {
         false
     }
+
+    /// Whether floats should reach [`Sink::decimal`] as their text instead of reaching
+    /// [`Sink::number`] as an `f64`. Their range is then unbounded (`1e400` is accepted), and
+    /// their digits and exponent digits are bounded like an integer's.
+    fn wants_decimals(&self) -> bool {
+        false
+    }
+
+    /// A float's exact text, when [`Sink::wants_decimals`] is true.
+    fn decimal(&mut self, _raw: &str) -> Result<(), ErrorKind> {
+        Ok(())
+    }
 }
 
 /// Whether [`Parser::resume`] finished the text or stopped because its meter ran out.
@@ -158,6 +170,8 @@ pub struct Parser {
     stack: Vec<Container>,
     scratch: Vec<u8>,
     limits: Limits,
+    /// Whether the input may hold several values one after another (see [`Parser::records`]).
+    records: bool,
 }
 
 /// What follows the whitespace at the current position.
@@ -176,6 +190,16 @@ impl Parser {
             stack: Vec::new(),
             scratch: Vec::new(),
             limits,
+            records: false,
+        }
+    }
+
+    /// A parser of zero or more values one after another, separated by optional whitespace
+    /// ("records", as Jason's formatter takes them).
+    pub fn records(limits: Limits) -> Self {
+        Parser {
+            records: true,
+            ..Parser::new(limits)
         }
     }
 
@@ -303,6 +327,10 @@ impl Parser {
                         self.state = State::Done;
                         Ok(Some(Status::Done))
                     }
+                    Next::Byte(_) if self.records => {
+                        self.state = State::Value;
+                        continue;
+                    }
                     Next::Byte(byte) => Err(ParseError::new(
                         ErrorKind::TrailingData(describe_byte(byte)),
                         self.pos,
@@ -372,6 +400,11 @@ impl Parser {
     fn value<S: Sink>(&mut self, input: &[u8], sink: &mut S) -> Result<(), ParseError> {
         let byte = match self.next(input) {
             Next::Byte(byte) => byte,
+            // Records may be none at all.
+            Next::End if self.records && self.stack.is_empty() => {
+                self.state = State::Done;
+                return Ok(());
+            }
             Next::End => return Err(self.unexpected_end(input, "a value")),
             Next::Later => return Ok(()),
         };
@@ -693,6 +726,8 @@ impl Parser {
         }
         let int_end = i;
         let mut is_float = false;
+        let mut fraction_digits = 0;
+        let mut exponent_digits = 0;
         if input.get(i) == Some(&b'.') {
             is_float = true;
             let digits = i + 1;
@@ -700,6 +735,7 @@ impl Parser {
             if i == digits {
                 return Err(ParseError::new(ErrorKind::InvalidNumber, start));
             }
+            fraction_digits = i - digits;
         }
         if let Some(b'e' | b'E') = input.get(i) {
             is_float = true;
@@ -712,12 +748,21 @@ impl Parser {
             if i == digits {
                 return Err(ParseError::new(ErrorKind::InvalidNumber, start));
             }
+            exponent_digits = i - digits;
         }
         self.pos = i;
         // SAFETY: every byte in start..i is an ASCII sign, digit, dot or exponent marker.
         let raw = unsafe { std::str::from_utf8_unchecked(&input[start..i]) };
         let at = |kind| ParseError::new(kind, start);
 
+        if is_float && sink.wants_decimals() {
+            // Decimals become integers (coefficient and exponent): bounded as integers are.
+            let limit = self.limits.max_integer_digits;
+            if int_end - int_start + fraction_digits > limit || exponent_digits > limit {
+                return Err(at(ErrorKind::TooManyDigits(limit)));
+            }
+            return sink.decimal(raw).map_err(at);
+        }
         if is_float {
             let value: f64 = raw.parse().map_err(|_| at(ErrorKind::InvalidNumber))?;
             if !value.is_finite() {

@@ -12,8 +12,8 @@ pub enum Escape {
     UnicodeSafe,
     /// Also U+2028 and U+2029, which end a line in JavaScript source.
     JavascriptSafe,
-    /// Like `JavascriptSafe`, and also `<`, `>`, `&` and `/`, so that the output can sit in
-    /// an HTML `<script>` element.
+    /// Like `JavascriptSafe`, and also `<` and `/`, so that the output cannot close an HTML
+    /// `<script>` element or open a comment in it. These are the characters Jason escapes.
     HtmlSafe,
 }
 
@@ -27,7 +27,7 @@ const fn attention(escape: Escape) -> [bool; 256] {
     while byte < 256 {
         table[byte] = match byte as u8 {
             b'"' | b'\\' | 0x00..=0x1F => true,
-            b'<' | b'>' | b'&' | b'/' => matches!(escape, Escape::HtmlSafe),
+            b'<' | b'/' => matches!(escape, Escape::HtmlSafe),
             0x80.. => match escape {
                 Escape::Json => false,
                 Escape::UnicodeSafe => true,
@@ -140,20 +140,171 @@ pub fn write_u64(out: &mut Vec<u8>, value: u64) {
     out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
 }
 
-/// Appends the shortest decimal that reads back as exactly `value` (which must be finite,
-/// as every BEAM float is). Integral values keep a `.0` so they decode as floats again.
+/// Appends `value` (which must be finite, as every BEAM float is) exactly as
+/// `:erlang.float_to_binary(value, [:short])` writes it, which is what Jason writes: the
+/// shortest digits that read back as `value`, in fixed notation (`0.001`, `123.0`) or
+/// scientific notation (`1.0e22`, `1.2e-5`) by the VM's rule (see `fixed_window`).
+///
+/// Ryū finds the same digits and writes them the same way in either notation, except that
+/// its fixed window is wider and it leaves out the `.0` of a one-digit mantissa in
+/// scientific notation. So Ryū's text is kept, and only rewritten where it is fixed but the
+/// VM's is not, or where it needs that `.0`.
 pub fn write_f64(out: &mut Vec<u8>, value: f64) {
     debug_assert!(value.is_finite());
-    // Ryū prints at most 24 bytes, and `.0` is added only to short integral forms.
+    // Ryū prints at most 24 bytes; the VM's form of the same digits at most 2 more.
     out.reserve(26);
     let start = out.len();
     // SAFETY: 26 bytes are reserved past `start`; `format64` writes `written` of them, all
     // ASCII, before the length is moved over them.
     let written = unsafe { ryu::raw::format64(value, out.as_mut_ptr().add(start)) };
     unsafe { out.set_len(start + written) };
-    if !out[start..].iter().any(|&byte| matches!(byte, b'.' | b'e')) {
-        out.extend_from_slice(b".0");
+    let magnitude = value.abs();
+    // The common case, decided without reading the text: both write a fraction from 0.001
+    // up to 10^16 in fixed notation.
+    // (`as u64` keeps the integer part exactly in that range; a conversion is cheaper than
+    // `fract`, which is a library call without SSE4.1.)
+    if (0.001..1e16).contains(&magnitude) && (magnitude as u64) as f64 != magnitude {
+        return;
     }
+    let unsigned = start + usize::from(value.is_sign_negative());
+    match out[unsigned..].iter().position(|&byte| byte == b'e') {
+        // `1e30` becomes `1.0e30`.
+        Some(1) => {
+            out.splice(unsigned + 1..unsigned + 1, *b".0");
+        }
+        Some(_) => {}
+        None if fixed_text_is_the_vms(&out[unsigned..]) => {}
+        None => {
+            let (digits, exponent) = shortest_digits(&out[unsigned..]);
+            out.truncate(unsigned);
+            write_scientific(out, digits.as_slice(), exponent);
+        }
+    }
+}
+
+/// Whether the VM writes the value of Ryū's fixed notation `text` (`12.5`, `1000.0`,
+/// `0.00125`) in fixed notation too.
+fn fixed_text_is_the_vms(text: &[u8]) -> bool {
+    let point = text
+        .iter()
+        .position(|&byte| byte == b'.')
+        .unwrap_or(text.len());
+    let (whole, fraction) = (&text[..point], text.get(point + 1..).unwrap_or_default());
+    if fraction == b"0" {
+        if whole == b"0" {
+            return true;
+        }
+        // An integer: its digits are the whole part without its trailing zeros.
+        let zeros = whole.iter().rev().take_while(|&&byte| byte == b'0').count();
+        let digits = &whole[..whole.len() - zeros];
+        fixed_window(digits.len(), zeros as i32) && !large_integer(digits, zeros as i32)
+    } else if whole == b"0" {
+        let zeros = fraction.iter().take_while(|&&byte| byte == b'0').count();
+        fixed_window(fraction.len() - zeros, -(fraction.len() as i32))
+    } else {
+        fixed_window(whole.len() + fraction.len(), -(fraction.len() as i32))
+    }
+}
+
+/// Up to 17 significant digits, without leading or trailing zeros.
+struct Digits {
+    bytes: [u8; 17],
+    len: usize,
+}
+
+impl Digits {
+    fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+/// Reads Ryū's text for a positive value back into its shortest digits `d` and the exponent
+/// `e` such that the value is `d × 10^e`. Ryū prints those digits, padded with zeros in fixed
+/// notation; the shortest digits never end in zero, so every trailing zero is padding.
+fn shortest_digits(text: &[u8]) -> (Digits, i32) {
+    let (mantissa, mut exponent) = match text.iter().position(|&byte| byte == b'e') {
+        Some(at) => (&text[..at], parse_exponent(&text[at + 1..])),
+        None => (text, 0),
+    };
+    let mut digits = Digits {
+        bytes: [0; 17],
+        len: 0,
+    };
+    // Zeros seen since the last other digit: kept only if another digit follows.
+    let mut zeros = 0;
+    let mut after_point = false;
+    for &byte in mantissa {
+        match byte {
+            b'.' => after_point = true,
+            b'0' => zeros += 1,
+            _ => {
+                if digits.len > 0 {
+                    for _ in 0..zeros {
+                        digits.bytes[digits.len] = b'0';
+                        digits.len += 1;
+                    }
+                }
+                zeros = 0;
+                digits.bytes[digits.len] = byte;
+                digits.len += 1;
+            }
+        }
+        if after_point && byte != b'.' {
+            exponent -= 1;
+        }
+    }
+    (digits, exponent + zeros)
+}
+
+fn parse_exponent(text: &[u8]) -> i32 {
+    let (negative, digits) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    let magnitude = digits
+        .iter()
+        .fold(0i32, |acc, digit| acc * 10 + i32::from(digit - b'0'));
+    if negative { -magnitude } else { magnitude }
+}
+
+/// The VM's rule (OTP 25, `erts/emulator/ryu/d2s.c`): `length` digits `× 10^exponent` are
+/// written in fixed notation while the exponent stays in a window that depends on the
+/// digit count, unless [`large_integer`] says otherwise.
+fn fixed_window(length: usize, exponent: i32) -> bool {
+    let length = length as i32;
+    let scientific_exponent = exponent + length - 1;
+    let (lower, upper) = if length == 1 {
+        (-4, 2)
+    } else if scientific_exponent >= 10 {
+        (-(length + 2), 2)
+    } else {
+        (-(length + 2), 1)
+    };
+    lower <= exponent && exponent <= upper
+}
+
+/// Integers from 2^53 up are written in scientific notation even inside the fixed window.
+fn large_integer(digits: &[u8], exponent: i32) -> bool {
+    if !(0..=2).contains(&exponent) {
+        return false;
+    }
+    let mantissa = digits
+        .iter()
+        .fold(0u64, |acc, digit| acc * 10 + u64::from(digit - b'0'));
+    (mantissa >= 1 << 53 && exponent == 0)
+        || (mantissa > (1 << 52) / 5 && exponent == 1)
+        || (mantissa > (1 << 51) / 25 && exponent == 2)
+}
+
+/// `1.729e4`, `1.0e22` or `1.5e-7`: always a point and a digit after it, and no `+`.
+fn write_scientific(out: &mut Vec<u8>, digits: &[u8], exponent: i32) {
+    let (first, rest) = digits.split_at(1);
+    out.extend_from_slice(first);
+    out.push(b'.');
+    out.extend_from_slice(if rest.is_empty() { b"0" } else { rest });
+    out.push(b'e');
+    let scientific_exponent = exponent + digits.len() as i32 - 1;
+    out.extend_from_slice(itoa::Buffer::new().format(scientific_exponent).as_bytes());
 }
 
 #[cfg(test)]
@@ -172,7 +323,7 @@ mod tests {
         for character in text.chars() {
             let needs = match character {
                 '"' | '\\' | '\u{0}'..='\u{1F}' => true,
-                '<' | '>' | '&' | '/' => escape == Escape::HtmlSafe,
+                '<' | '/' => escape == Escape::HtmlSafe,
                 '\u{2028}' | '\u{2029}' => escape != Escape::Json,
                 c if !c.is_ascii() => escape == Escape::UnicodeSafe,
                 _ => false,
@@ -268,23 +419,48 @@ mod tests {
     }
 
     #[test]
-    fn html_safe_escapes_markup_characters() {
+    fn html_safe_escapes_what_could_end_a_script_element() {
         assert_eq!(
-            escaped("</script>&\u{2028}", Escape::HtmlSafe),
-            "\"\\u003C\\/script\\u003E\\u0026\\u2028\""
+            escaped("</script>&<!--\u{2028}", Escape::HtmlSafe),
+            "\"\\u003C\\/script>&\\u003C!--\\u2028\""
         );
     }
 
     #[test]
-    fn floats_are_shortest_and_stay_floats() {
-        let mut out = Vec::new();
-        for value in [1.0, 0.1, -0.0, 1e300, 5e-324] {
+    fn floats_are_written_as_the_vm_writes_them_short() {
+        // Pairs checked against :erlang.float_to_binary(f, [:short]) on OTP 25.
+        let cases = [
+            (1.0, "1.0"),
+            (0.1, "0.1"),
+            (-0.0, "-0.0"),
+            (0.0, "0.0"),
+            (100.0, "100.0"),
+            (1000.0, "1.0e3"),
+            (123456.0, "123456.0"),
+            (123456789.0, "123456789.0"),
+            (1e15, "1.0e15"),
+            (1e22, "1.0e22"),
+            (1.234e10, "1.234e10"),
+            (0.0001, "0.0001"),
+            (1e-5, "1.0e-5"),
+            (1.2e-4, "1.2e-4"),
+            (0.00123, "0.00123"),
+            (123.456, "123.456"),
+            (9007199254740992.0, "9.007199254740992e15"),
+            (12345678901234567.0, "1.2345678901234568e16"),
+            (1e300, "1.0e300"),
+            (5e-324, "5.0e-324"),
+            (1.7976931348623157e308, "1.7976931348623157e308"),
+            (-2.5e-7, "-2.5e-7"),
+            (0.0001234, "1.234e-4"),
+            (0.001234, "0.001234"),
+            (12340000000.0, "1.234e10"),
+            (-65.61361699999998, "-65.61361699999998"),
+        ];
+        for (value, expected) in cases {
+            let mut out = Vec::new();
             write_f64(&mut out, value);
-            out.push(b' ');
+            assert_eq!(String::from_utf8(out).unwrap(), expected, "{value:e}");
         }
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            "1.0 0.1 -0.0 1e300 5e-324 "
-        );
     }
 }

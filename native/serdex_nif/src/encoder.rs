@@ -1,10 +1,13 @@
 //! Encodes BEAM terms as JSON by walking them with an explicit stack and writing into one
 //! growing buffer.
 //!
-//! Some terms are left as "holes" for the Elixir side: structs (through the
-//! `Serdex.Encoder` protocol), atoms the NIF API cannot name, and integers too large to
-//! print quickly (printed on a dirty scheduler). The output is then split into pieces around
-//! them.
+//! Some terms are left as "holes" for the Elixir side, and the output is then split into
+//! pieces around them: structs, atoms the NIF API cannot name and terms that are not JSON
+//! types (tuples, pids, bitstrings, ...), which go through the `Serdex.Encoder` protocol as
+//! in Jason; and integers too long to print quickly, which are printed on a dirty scheduler.
+//! A tuple becomes the hole `{:value, tuple}`. A map key the NIF cannot write (see
+//! [`key_text`]) becomes the hole `{:key, key}`; under `maps: :strict`, where every key must
+//! be compared, its whole map becomes a hole instead.
 //!
 //! The walk runs in slices. When its [`Meter`] says the slice is over, it stops between two
 //! bounded steps and hands back what it needs to carry on: the text so far and, for each
@@ -17,7 +20,10 @@ use std::cell::Cell;
 use std::collections::HashSet;
 use std::sync::Mutex;
 
-use rustler::{Binary, Encoder as _, Env, ListIterator, MapIterator, Resource, Term, TermType};
+use rustler::types::tuple::make_tuple;
+use rustler::{
+    Atom, Binary, Encoder as _, Env, ListIterator, MapIterator, Resource, Term, TermType,
+};
 
 use crate::binaries;
 use serdex_core::bignum;
@@ -27,6 +33,8 @@ use serdex_core::writer::{self, Escape};
 
 rustler::atoms! {
     __struct__,
+    key,
+    value,
 }
 
 /// Integers whose external form is longer than this (about 2,400 digits) are printed on a
@@ -284,7 +292,7 @@ struct Encoder<'a> {
     outer_terms: Term<'a>,
     /// The iterators of the open maps that have one, innermost last. They are large, so they
     /// live apart from `stack` (no box per map, and no copying them as frames come and go).
-    iterators: Vec<MapIterator<'a>>,
+    iterators: Vec<Entries<'a>>,
     /// A large map just opened, whose entries Elixir must list.
     to_list: Option<Term<'a>>,
     /// Steps left before the meter is looked at. A step that writes or computes much more
@@ -383,20 +391,16 @@ impl<'a> Encoder<'a> {
         first: bool,
     ) -> Result<Option<Step<'a>>, Failure<'a>> {
         let separator = usize::from(!first);
-        let text = match key_text(key)? {
-            Some(text) => text,
-            None => {
-                // An integer too long to print here: printed on a dirty scheduler, between
-                // the quotes written here. Under `maps: :strict` it is not compared with the
-                // other keys: only a string or atom key with the same thousands of digits
-                // could collide with it.
-                room(&mut self.out, separator + 1)?;
-                self.out.extend_from_slice(&b",\""[1 - separator..]);
-                self.hole(key);
-                room(&mut self.out, 2)?;
-                self.out.extend_from_slice(b"\":");
-                return Ok(Some(Step::Value(value)));
+        let Some(text) = key_text(key)? else {
+            // Written by the Elixir side, quoted; only under `maps: :naive`, as a strict map
+            // with such a key is a hole as a whole.
+            room(&mut self.out, separator + 1)?;
+            if !first {
+                self.out.push(b',');
             }
+            self.key_hole(key);
+            self.out.push(b':');
+            return Ok(Some(Step::Value(value)));
         };
         self.remember_key(&text)?;
         if text.len() > TEXT_PART {
@@ -440,7 +444,11 @@ impl<'a> Encoder<'a> {
             TermType::Binary => {
                 // `Binary::from_term` reads a binary only; `decode_as_binary` would check for
                 // one first and also take iodata, a second call into the VM per string.
-                let binary = Binary::from_term(term).map_err(|_| Failure::Unsupported(term))?;
+                let Ok(binary) = Binary::from_term(term) else {
+                    // A bitstring that is not a binary.
+                    self.hole(term);
+                    return Ok(());
+                };
                 if binary.len() > TEXT_PART {
                     room(&mut self.out, 1)?;
                     self.out.push(b'"');
@@ -477,7 +485,11 @@ impl<'a> Encoder<'a> {
                 }
                 size => self.open_map(term, size.unwrap_or(0))?,
             },
-            _ => return Err(Failure::Unsupported(term)),
+            // Tuples, pids, references, ports, functions: Jason hands them to its protocol,
+            // which may have an implementation for them; so does the Elixir side. A tuple is
+            // tagged, so that it cannot pass for a key hole.
+            TermType::Tuple => self.tagged_hole(value(), term),
+            _ => self.hole(term),
         }
         Ok(())
     }
@@ -486,7 +498,9 @@ impl<'a> Encoder<'a> {
     // frame slowed down the walk over every scalar.
     #[inline(never)]
     fn open_map(&mut self, term: Term<'a>, size: usize) -> Result<(), Failure<'a>> {
-        if term.map_get(__struct__()).is_ok() {
+        if term.map_get(__struct__()).is_ok()
+            || self.options.strict_keys && (size > LARGE_MAP || has_foreign_key(term, size)?)
+        {
             self.hole(term);
             return Ok(());
         }
@@ -502,7 +516,7 @@ impl<'a> Encoder<'a> {
                 seen,
             });
         } else {
-            let entries = MapIterator::new(term).ok_or(Failure::Unsupported(term))?;
+            let entries = Entries::new(term, size).ok_or(Failure::Unsupported(term))?;
             self.iterators.push(entries);
             self.stack.push(Frame::Map {
                 pairs: None,
@@ -567,8 +581,23 @@ impl<'a> Encoder<'a> {
             .saturating_sub(isize::try_from(steps).unwrap_or(isize::MAX));
     }
 
+    /// A hole for a map key the NIF cannot write: `{:key, key}`, filled with the key's text
+    /// (`String.Chars`, as in Jason), quoted and escaped.
+    fn key_hole(&mut self, term: Term<'a>) {
+        self.tagged_hole(key(), term);
+    }
+
+    /// A hole `{tag, term}`: every hole that is a tuple is tagged, `:key` or `:value`.
+    fn tagged_hole(&mut self, tag: Atom, term: Term<'a>) {
+        let env = self.env;
+        self.hole(make_tuple(env, &[tag.encode(env), term]));
+    }
+
     /// Leaves `term` to the Elixir side. The text before it becomes a binary right away, so
     /// that the cost of many holes is paid step by step, not all at the end.
+    // Rare: kept out of line so that the walk over ordinary values does not carry it.
+    #[cold]
+    #[inline(never)]
     fn hole(&mut self, term: Term<'a>) {
         if !self.out.is_empty() {
             let text = binaries::copy(self.env, &self.out);
@@ -759,34 +788,78 @@ fn list(term: Term<'_>) -> impl Iterator<Item = Term<'_>> {
     term.decode::<ListIterator>().into_iter().flatten()
 }
 
-/// A key's text, borrowed from the key itself when it is a binary; None for an integer too
-/// long to print on a normal scheduler.
+/// A key's text, borrowed from the key itself when it is a binary, or `None` for a key the
+/// NIF leaves to the Elixir side: an atom whose name is beyond Latin-1 (the NIF API of OTP 25
+/// cannot read it), an integer too long to print on a normal scheduler, or a key that is not
+/// an atom, binary or integer (Jason writes those through `String.Chars`, and so does the
+/// Elixir side). A binary that is not UTF-8 is an error.
 fn key_text(key: Term<'_>) -> Result<Option<Cow<'_, str>>, Failure<'_>> {
-    match key.get_type() {
+    let text = match key.get_type() {
         TermType::Binary => {
             let binary = Binary::from_term(key).map_err(|_| Failure::InvalidKey(key))?;
-            utf8::as_str(binary.as_slice())
-                .map(|text| Some(Cow::Borrowed(text)))
-                .ok_or(Failure::InvalidKey(key))
+            let text = utf8::as_str(binary.as_slice()).ok_or(Failure::InvalidKey(key))?;
+            Some(Cow::Borrowed(text))
         }
-        TermType::Atom => key
-            .atom_to_string()
-            .map(|text| Some(Cow::Owned(text)))
-            .map_err(|_| Failure::InvalidKey(key)),
+        TermType::Atom => key.atom_to_string().ok().map(Cow::Owned),
         TermType::Integer => match key.decode::<i64>() {
-            Ok(value) => Ok(Some(Cow::Owned(value.to_string()))),
+            Ok(value) => Some(Cow::Owned(value.to_string())),
             Err(_) => {
                 let external = key.to_binary();
                 if external.len() > LARGE_BIGNUM_BYTES {
                     return Ok(None);
                 }
-                bignum::external_to_decimal(external.as_slice())
-                    .map(|text| Some(Cow::Owned(text)))
-                    .ok_or(Failure::InvalidKey(key))
+                let text = bignum::external_to_decimal(external.as_slice())
+                    .ok_or(Failure::InvalidKey(key))?;
+                Some(Cow::Owned(text))
             }
         },
-        _ => Err(Failure::InvalidKey(key)),
+        _ => None,
+    };
+    Ok(text)
+}
+
+/// A map's entries in the order of `Map.to_list/1`, which is the order Jason writes them in.
+/// The NIF API walks a small map (up to 32 keys, kept sorted) in that order, but a large one
+/// (a hash trie) in the opposite order, so a large map is walked from its end.
+struct Entries<'a> {
+    iterator: MapIterator<'a>,
+    from_end: bool,
+}
+
+/// Maps with more keys than this are hash tries (`MAP_SMALL_MAP_LIMIT` in the VM).
+const SMALL_MAP_KEYS: usize = 32;
+
+impl<'a> Entries<'a> {
+    /// The entries of `map`, which has `size` keys.
+    fn new(map: Term<'a>, size: usize) -> Option<Entries<'a>> {
+        Some(Entries {
+            iterator: MapIterator::new(map)?,
+            from_end: size > SMALL_MAP_KEYS,
+        })
     }
+}
+
+impl<'a> Iterator for Entries<'a> {
+    type Item = (Term<'a>, Term<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.from_end {
+            self.iterator.next_back()
+        } else {
+            self.iterator.next()
+        }
+    }
+}
+
+/// Whether any key of `map` (of `size` keys) is one that [`key_text`] leaves to Elixir.
+fn has_foreign_key<'a>(map: Term<'a>, size: usize) -> Result<bool, Failure<'a>> {
+    let entries = Entries::new(map, size).ok_or(Failure::Unsupported(map))?;
+    for (key, _) in entries {
+        if key_text(key)?.is_none() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// A long key as a binary, to be written part by part: the key itself when it is one.

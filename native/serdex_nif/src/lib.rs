@@ -19,7 +19,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::encoder::{Failure, Outcome, Piece};
-use crate::term_sink::{Join, Keys, TermSink};
+use crate::term_sink::{Join, Keys, Shape, TermSink};
 use serdex_core::bignum;
 use serdex_core::error::{ErrorKind, ParseError};
 use serdex_core::formatter::{Formatter, Layout};
@@ -41,11 +41,17 @@ mod atoms {
         strings,
         atoms,
         atoms_existing = "atoms!",
+        copy,
+        ordered_objects,
+        decimals,
+        ordered_object,
         json,
         unicode_safe,
         javascript_safe,
         html_safe,
         syntax,
+        number,
+        escape,
         invalid_atom_key,
         unknown_atom_key,
         unsupported,
@@ -86,20 +92,23 @@ fn nif_info(env: Env) -> Term {
     Term::map_from_pairs(env, &pairs).unwrap_or_else(|_| atoms::error().encode(env))
 }
 
-type DecodeOptions = (Atom, usize, usize);
+/// `{keys, max_depth, max_integer_digits, strings, objects, floats}`, where `strings` is
+/// `:reference` or `:copy`, `objects` `:maps` or `:ordered_objects`, and `floats` `:native` or
+/// `:decimals`.
+type DecodeOptions = (Atom, usize, usize, Atom, Atom, Atom);
 
-/// A decode between two slices: the parser, and what object keys become. Its unfinished
+/// A decode between two slices: the parser, and how values become terms. Its unfinished
 /// terms travel with it, as terms (see `TermSink::suspend`).
-struct DecodeJob(Mutex<Option<(Parser, Keys)>>);
+struct DecodeJob(Mutex<Option<(Parser, Shape)>>);
 
 #[rustler::resource_impl]
 impl Resource for DecodeJob {}
 
 #[rustler::nif]
 fn decode<'a>(env: Env<'a>, input: Binary<'a>, options: DecodeOptions) -> NifResult<Term<'a>> {
-    let (parser, keys) = decode_job(options);
+    let (parser, shape) = decode_job(options);
     in_slice(env, |slice| {
-        let sink = TermSink::new(env, input, keys, true);
+        let sink = TermSink::new(env, input, shape, true);
         decode_slice(env, input, parser, sink, slice)
     })
 }
@@ -113,9 +122,9 @@ fn decode_continue<'a>(
     (job, suspended): (ResourceArc<DecodeJob>, Term<'a>),
     joined: Term<'a>,
 ) -> NifResult<Term<'a>> {
-    let (parser, keys) = take(&job.0)?;
+    let (parser, shape) = take(&job.0)?;
     in_slice(env, |slice| {
-        let mut sink = TermSink::new(env, input, keys, true);
+        let mut sink = TermSink::new(env, input, shape, true);
         sink.resume(suspended, given(joined))?;
         decode_slice(env, input, parser, sink, slice)
     })
@@ -129,12 +138,14 @@ fn decode_dirty<'a>(
     input: Binary<'a>,
     options: DecodeOptions,
 ) -> NifResult<Term<'a>> {
-    let (parser, keys) = decode_job(options);
-    let sink = TermSink::new(env, input, keys, false);
+    let (parser, shape) = decode_job(options);
+    let sink = TermSink::new(env, input, shape, false);
     decode_slice(env, input, parser, sink, &mut Unmetered)
 }
 
-fn decode_job((keys, max_depth, max_integer_digits): DecodeOptions) -> (Parser, Keys) {
+fn decode_job(
+    (keys, max_depth, max_integer_digits, strings, objects, floats): DecodeOptions,
+) -> (Parser, Shape) {
     let keys = if keys == atoms::atoms() {
         Keys::Atoms
     } else if keys == atoms::atoms_existing() {
@@ -142,11 +153,17 @@ fn decode_job((keys, max_depth, max_integer_digits): DecodeOptions) -> (Parser, 
     } else {
         Keys::Strings
     };
+    let shape = Shape {
+        keys,
+        copy_strings: strings == atoms::copy(),
+        ordered_objects: objects == atoms::ordered_objects(),
+        decimals: floats == atoms::decimals(),
+    };
     let limits = Limits {
         max_depth,
         max_integer_digits,
     };
-    (Parser::new(limits), keys)
+    (Parser::new(limits), shape)
 }
 
 /// Returns `{:ok, term}`, `{:error, {code, message, position}}`, `{:cont, state}` when the
@@ -159,52 +176,44 @@ fn decode_slice<'a>(
     mut sink: TermSink<'a>,
     meter: &mut impl Meter,
 ) -> NifResult<Term<'a>> {
-    let keys = sink.keys();
+    let shape = sink.shape();
     Ok(match parser.resume(input.as_slice(), &mut sink, meter) {
         Ok(Status::Done) => (atoms::ok(), sink.into_term()).encode(env),
         Ok(Status::Paused) => {
             let join = sink.take_join();
-            let job = ResourceArc::new(DecodeJob(Mutex::new(Some((parser, keys)))));
+            let job = ResourceArc::new(DecodeJob(Mutex::new(Some((parser, shape)))));
             let state = (job, sink.suspend()).encode(env);
-            match join {
-                None => (atoms::cont(), state).encode(env),
-                Some(Join::Array(parts)) => make_tuple(
-                    env,
-                    &[
-                        atoms::call().encode(env),
-                        atoms::append().encode(env),
-                        parts,
-                        state,
-                    ],
-                ),
-                Some(Join::Object(parts)) => make_tuple(
-                    env,
-                    &[
-                        atoms::call().encode(env),
-                        atoms::object().encode(env),
-                        parts,
-                        state,
-                    ],
-                ),
-            }
+            let (name, parts) = match join {
+                None => return Ok((atoms::cont(), state).encode(env)),
+                Some(Join::Array(parts)) => (atoms::append(), parts),
+                Some(Join::Object(parts)) => (atoms::object(), parts),
+                Some(Join::OrderedObject(parts)) => (atoms::ordered_object(), parts),
+            };
+            make_tuple(env, &[atoms::call().encode(env), name.encode(env), parts, state])
         }
         Err(error) => parse_error(env, &error),
     })
 }
 
-/// `{:error, {code, message, position}}`
+/// `{:error, {code, message, position}}`. The code is `:number` or `:escape` when the error
+/// is about the number or `\u` escape at `position` (Jason calls it the token).
 fn parse_error<'a>(env: Env<'a>, error: &ParseError) -> Term<'a> {
     let code = match error.kind {
         ErrorKind::InvalidAtomKey(_) => atoms::invalid_atom_key(),
         ErrorKind::UnknownAtomKey(_) => atoms::unknown_atom_key(),
+        ErrorKind::InvalidNumber | ErrorKind::NumberOutOfRange | ErrorKind::TooManyDigits(_) => {
+            atoms::number()
+        }
+        ErrorKind::InvalidUnicodeEscape | ErrorKind::LoneSurrogate(_) => atoms::escape(),
         _ => atoms::syntax(),
     };
     let detail = (code, error.kind.to_string(), error.position);
     (atoms::error(), detail).encode(env)
 }
 
-/// The indent (nil to minify), the depth limit and the output limit in bytes.
-type FormatOptions = (Option<String>, usize, usize);
+/// `{indent, line_separator, record_separator, after_colon, max_depth, max_bytes}`, the texts
+/// as binaries.
+type FormatOptions<'a> = (Binary<'a>, Binary<'a>, Binary<'a>, Binary<'a>, usize, usize);
 
 struct FormatJob(Mutex<Option<Formatter>>);
 
@@ -215,13 +224,21 @@ impl Resource for FormatJob {}
 fn format<'a>(
     env: Env<'a>,
     input: Binary<'a>,
-    (indent, max_depth, max_bytes): FormatOptions,
+    (indent, line_separator, record_separator, after_colon, max_depth, max_bytes): FormatOptions<
+        'a,
+    >,
 ) -> NifResult<Term<'a>> {
     let limits = Limits {
         max_depth,
         max_integer_digits: usize::MAX,
     };
-    let formatter = Formatter::new(limits, Layout { indent }, max_bytes);
+    let layout = Layout {
+        indent: indent.as_slice().to_vec(),
+        line_separator: line_separator.as_slice().to_vec(),
+        record_separator: record_separator.as_slice().to_vec(),
+        after_colon: after_colon.as_slice().to_vec(),
+    };
+    let formatter = Formatter::new(limits, layout, max_bytes);
     in_slice(env, |slice| format_slice(env, input, formatter, slice))
 }
 

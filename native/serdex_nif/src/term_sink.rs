@@ -12,8 +12,22 @@ use rustler::{Atom, Binary, Encoder, Env, ListIterator, NifResult, Term};
 
 use crate::binaries;
 use serdex_core::bignum;
+use serdex_core::decimal::{self, Integer};
 use serdex_core::error::ErrorKind;
 use serdex_core::parser::{Number, Sink, Str};
+
+rustler::atoms! {
+    __struct__,
+    values,
+    ordered_object = "Elixir.Serdex.OrderedObject",
+    decimal = "Elixir.Decimal",
+    sign,
+    coef,
+    exp,
+}
+
+/// Maps with more keys than this are hash tries (`MAP_SMALL_MAP_LIMIT` in the VM).
+const SMALL_MAP_KEYS: usize = 32;
 
 /// When decoding in slices, objects with more members than this are built by the Elixir
 /// side, whatever their history: building a map takes longer per member than parsing it.
@@ -33,17 +47,30 @@ pub enum Keys {
     ExistingAtoms,
 }
 
+/// How JSON values become terms: the decode options the NIF honours.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    pub keys: Keys,
+    /// Every string, keys included, gets a binary of its own instead of referencing the input.
+    pub copy_strings: bool,
+    /// Objects become `%Serdex.OrderedObject{values: [{key, value}, ...]}`, every pair kept.
+    pub ordered_objects: bool,
+    /// Floats become `%Decimal{}` structs with the digits as written.
+    pub decimals: bool,
+}
+
 /// A container for the Elixir side to build from its parts, oldest first: tuples of members,
 /// or for an object, of keys and values in turn.
 pub enum Join<'a> {
     Array(Term<'a>),
     Object(Term<'a>),
+    OrderedObject(Term<'a>),
 }
 
 pub struct TermSink<'a> {
     env: Env<'a>,
     input: Binary<'a>,
-    keys: Keys,
+    shape: Shape,
     /// Whether the decode runs in slices, so that large containers may be left to Elixir.
     sliced: bool,
     /// Finished values, in document order, waiting for their container to close.
@@ -74,11 +101,11 @@ struct Open {
 }
 
 impl<'a> TermSink<'a> {
-    pub fn new(env: Env<'a>, input: Binary<'a>, keys: Keys, sliced: bool) -> Self {
+    pub fn new(env: Env<'a>, input: Binary<'a>, shape: Shape, sliced: bool) -> Self {
         TermSink {
             env,
             input,
-            keys,
+            shape,
             sliced,
             values: Vec::new(),
             open: Vec::new(),
@@ -167,8 +194,8 @@ impl<'a> TermSink<'a> {
         Ok(())
     }
 
-    pub fn keys(&self) -> Keys {
-        self.keys
+    pub fn shape(&self) -> Shape {
+        self.shape
     }
 
     /// The container that Elixir must build before the parse goes on, if any.
@@ -246,10 +273,10 @@ impl<'a> TermSink<'a> {
         }
         parts.push(self.part(&self.values[open.start..]));
         let parts = parts.encode(self.env);
-        self.join = Some(if open.object {
-            Join::Object(parts)
-        } else {
-            Join::Array(parts)
+        self.join = Some(match (open.object, self.shape.ordered_objects) {
+            (false, _) => Join::Array(parts),
+            (true, false) => Join::Object(parts),
+            (true, true) => Join::OrderedObject(parts),
         });
         self.values.truncate(open.start);
         None
@@ -277,7 +304,7 @@ impl<'a> TermSink<'a> {
 
     fn string_term(&self, value: Str<'_>) -> ErlNifTerm {
         let env = self.env.as_c_arg();
-        if !value.escaped {
+        if !value.escaped && !self.shape.copy_strings {
             // SAFETY: the range lies within the input binary, which outlives the call.
             unsafe {
                 sys::enif_make_sub_binary(
@@ -305,7 +332,7 @@ impl<'a> TermSink<'a> {
         if text.chars().any(|c| u32::from(c) > 0xFF) || text.chars().count() > 255 {
             return Err(ErrorKind::InvalidAtomKey(text.to_string()));
         }
-        let atom = match self.keys {
+        let atom = match self.shape.keys {
             Keys::ExistingAtoms => Atom::existing_from_utf8_bytes(self.env, text.as_bytes())
                 .map_err(|_| ErrorKind::UnknownAtomKey(text.to_string()))?,
             _ => Atom::from_utf8_bytes(self.env, text.as_bytes())
@@ -335,8 +362,17 @@ impl<'a> TermSink<'a> {
                 &mut map,
             )
         };
-        if made == 0 {
-            // Duplicate keys: put the pairs last to first, so that the first value stays.
+        // Duplicate keys make the VM refuse a small map, but a large one (over 32 keys) may be
+        // built with one of the values: the size tells.
+        let mut size = 0;
+        // SAFETY: `map` is a map of `env` whenever `made` is true.
+        if made == 0
+            || self.map_keys.len() > SMALL_MAP_KEYS
+                && (unsafe { sys::enif_get_map_size(env, map, &mut size) } == 0
+                    || size != self.map_keys.len())
+        {
+            // As in Jason, the first value wins: put the pairs last to first, so that the
+            // first is put last.
             // SAFETY: as above; enif_make_map_put replaces existing keys.
             unsafe {
                 map = sys::enif_make_new_map(env);
@@ -348,6 +384,72 @@ impl<'a> TermSink<'a> {
             }
         }
         map
+    }
+
+    /// `%Serdex.OrderedObject{values: [{key, value}, ...]}`, in document order.
+    fn ordered_object(&self, start: usize) -> ErlNifTerm {
+        let env = self.env.as_c_arg();
+        // SAFETY: plain term constructors over terms of `env`.
+        unsafe {
+            let pairs: Vec<ErlNifTerm> = self.values[start..]
+                .chunks_exact(2)
+                .map(|pair| sys::enif_make_tuple_from_array(env, pair.as_ptr(), 2))
+                .collect();
+            let list = sys::enif_make_list_from_array(env, pairs.as_ptr(), pairs.len() as u32);
+            self.struct_term(ordered_object(), &[(values(), list)])
+        }
+    }
+
+    /// `%Decimal{}` with the fields `Decimal.new/1` would give the float written `raw`.
+    fn decimal_term(&self, raw: &str) -> ErlNifTerm {
+        let fields = decimal::fields(raw);
+        let sign_value = if fields.negative { -1 } else { 1 };
+        // SAFETY: a plain term constructor on a valid env.
+        let sign_term = unsafe { sys::enif_make_int64(self.env.as_c_arg(), sign_value) };
+        let coef_term = self.integer_term(&fields.coefficient);
+        let exp_term = self.integer_term(&fields.exponent);
+        self.struct_term(
+            decimal(),
+            &[(sign(), sign_term), (coef(), coef_term), (exp(), exp_term)],
+        )
+    }
+
+    fn integer_term(&self, integer: &Integer) -> ErlNifTerm {
+        match integer {
+            // SAFETY: a plain term constructor on a valid env.
+            Integer::Small(value) => unsafe { sys::enif_make_int64(self.env.as_c_arg(), *value) },
+            Integer::Big { negative, digits } => self.big_integer_term(*negative, digits),
+        }
+    }
+
+    fn big_integer_term(&self, negative: bool, digits: &str) -> ErlNifTerm {
+        let encoded = bignum::decimal_to_external(negative, digits);
+        match self.env.binary_to_term(&encoded) {
+            Some((term, _)) => term.as_c_arg(),
+            None => unreachable!("a well-formed bignum encoding"),
+        }
+    }
+
+    /// A struct of `module` with `fields` (atom keys).
+    fn struct_term(&self, module: Atom, fields: &[(Atom, ErlNifTerm)]) -> ErlNifTerm {
+        let mut keys = vec![__struct__().as_c_arg()];
+        let mut field_values = vec![module.as_c_arg()];
+        for (key, value) in fields {
+            keys.push(key.as_c_arg());
+            field_values.push(*value);
+        }
+        let mut term = ErlNifTerm::default();
+        // SAFETY: the arrays have the same length, hold terms of `env` and distinct keys.
+        unsafe {
+            sys::enif_make_map_from_arrays(
+                self.env.as_c_arg(),
+                keys.as_ptr(),
+                field_values.as_ptr(),
+                keys.len(),
+                &mut term,
+            );
+        }
+        term
     }
 }
 
@@ -376,9 +478,13 @@ impl Sink for TermSink<'_> {
     fn end_object(&mut self) -> Result<(), ErrorKind> {
         match self.close() {
             Some(start) => {
-                let map = self.make_map(start);
+                let object = if self.shape.ordered_objects {
+                    self.ordered_object(start)
+                } else {
+                    self.make_map(start)
+                };
                 self.values.truncate(start);
-                self.push_closed(map)
+                self.push_closed(object)
             }
             None => Ok(()),
         }
@@ -395,7 +501,7 @@ impl Sink for TermSink<'_> {
     }
 
     fn key(&mut self, key: Str<'_>) -> Result<(), ErrorKind> {
-        let term = match self.keys {
+        let term = match self.shape.keys {
             Keys::Strings => self.string_term(key),
             Keys::Atoms | Keys::ExistingAtoms => self.atom_key(key.text)?,
         };
@@ -415,14 +521,18 @@ impl Sink for TermSink<'_> {
         let term = match value {
             Number::Int(int) => unsafe { sys::enif_make_int64(env, int) },
             Number::Float(float) => unsafe { sys::enif_make_double(env, float) },
-            Number::BigInt { negative, digits } => {
-                let encoded = bignum::decimal_to_external(negative, digits);
-                match self.env.binary_to_term(&encoded) {
-                    Some((term, _)) => term.as_c_arg(),
-                    None => unreachable!("a well-formed bignum encoding"),
-                }
-            }
+            Number::BigInt { negative, digits } => self.big_integer_term(negative, digits),
         };
+        self.values.push(term);
+        Ok(())
+    }
+
+    fn wants_decimals(&self) -> bool {
+        self.shape.decimals
+    }
+
+    fn decimal(&mut self, raw: &str) -> Result<(), ErrorKind> {
+        let term = self.decimal_term(raw);
         self.values.push(term);
         Ok(())
     }

@@ -94,7 +94,7 @@ defmodule SerdexDemoWeb.PageControllerTest do
 
   test "POST / pretty-prints and escapes the output", %{conn: conn} do
     input = ~s({"html": "<b>&</b>", "n": [1, 2]})
-    {:ok, pretty} = Serdex.Formatter.pretty_print(input, indent: "  ")
+    pretty = Serdex.Formatter.pretty_print(input, indent: "  ")
 
     conn = post(conn, ~p"/", %{"json" => input, "mode" => "pretty"})
     html = html_response(conn, 200)
