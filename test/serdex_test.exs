@@ -59,6 +59,19 @@ defmodule SerdexTest do
       end
     end
 
+    test "objects too large to build in one step come out whole, in every shape" do
+      pairs = for i <- 1..20_000, do: {"k#{rem(i, 15_000)}", i}
+      json = ["{", Enum.map_intersperse(pairs, ",", fn {k, v} -> ~s("#{k}":#{v}) end), "}"]
+
+      assert %Serdex.OrderedObject{values: ^pairs} =
+               Serdex.decode!(json, objects: :ordered_objects)
+
+      map = Serdex.decode!(json)
+      assert map_size(map) == 15_000
+      assert map["k1"] == 1
+      assert map["k0"] == 15_000
+    end
+
     test "the first of duplicate keys wins, as in Jason" do
       assert Serdex.decode!(~s({"a": 1, "b": 2, "a": 3})) == %{"a" => 1, "b" => 2}
       assert Serdex.decode!(~s({"a": 1, "b": 2, "a": 3}), keys: :atoms) == %{a: 1, b: 2}

@@ -39,9 +39,21 @@ defmodule Serdex.NIF do
   defp call(:append, parts), do: parts |> :lists.reverse() |> Enum.reduce([], &prepend/2)
   defp call(:object, parts), do: parts |> Enum.reduce([], &prepend_pairs/2) |> :maps.from_list()
 
+  defp call(:ordered_object, parts) do
+    pairs = parts |> :lists.reverse() |> Enum.reduce([], &append_pairs/2)
+    %Serdex.OrderedObject{values: pairs}
+  end
+
   defp prepend(tuple, list), do: prepend(tuple, tuple_size(tuple), list)
   defp prepend(_tuple, 0, list), do: list
   defp prepend(tuple, i, list), do: prepend(tuple, i - 1, [elem(tuple, i - 1) | list])
+
+  # Pairs in document order, ahead of `pairs` (the pairs of later parts).
+  defp append_pairs(tuple, pairs), do: append_pairs(tuple, tuple_size(tuple), pairs)
+  defp append_pairs(_tuple, 0, pairs), do: pairs
+
+  defp append_pairs(tuple, i, pairs),
+    do: append_pairs(tuple, i - 2, [{elem(tuple, i - 2), elem(tuple, i - 1)} | pairs])
 
   defp prepend_pairs(tuple, pairs), do: prepend_pairs(tuple, 0, tuple_size(tuple), pairs)
   defp prepend_pairs(_tuple, size, size, pairs), do: pairs
