@@ -54,6 +54,163 @@ pub fn write_string(out: &mut Vec<u8>, text: &str, escape: Escape) {
     out.push(b'"');
 }
 
+/// Appends `bytes` as a quoted string if none of them needs a look in the `escape` mode
+/// (all ASCII, no control character, `"` or `\\`, and for `HtmlSafe` no `<` or `/`), and
+/// returns whether it did; otherwise it writes nothing. Such bytes are UTF-8 and need no
+/// escape, so this checks and copies in one pass, a block or a word at a time, without
+/// calling `memcpy` for short strings. The caller must have reserved `bytes.len() + 2` bytes.
+#[inline]
+pub fn write_plain(out: &mut Vec<u8>, bytes: &[u8], escape: Escape) -> bool {
+    let length = bytes.len();
+    assert!(
+        out.capacity() - out.len() >= length + 2,
+        "room for a plain string"
+    );
+    let html = escape == Escape::HtmlSafe;
+    let source = bytes.as_ptr();
+    // SAFETY: every read is within `bytes` (the words and blocks below overlap rather than
+    // run past its end), and every write is within the `length + 2` bytes of spare capacity
+    // asserted above; the length moves over them only once all are written.
+    unsafe {
+        let target = out.as_mut_ptr().add(out.len());
+        let text = target.add(1);
+        if length >= 8 {
+            if !copy_plain_blocks(source, text, length, html) {
+                return false;
+            }
+        } else if length >= 4 {
+            let low = source.cast::<u32>().read_unaligned();
+            let high = source.add(length - 4).cast::<u32>().read_unaligned();
+            if needs_look(u64::from(low) | u64::from(high) << 32, html) {
+                return false;
+            }
+            text.cast::<u32>().write_unaligned(low);
+            text.add(length - 4).cast::<u32>().write_unaligned(high);
+        } else if length > 0 {
+            // The first, middle and last bytes cover every length from 1 to 3; the rest of
+            // the word is padded with a plain byte.
+            let (first, middle, last) = (*source, *source.add(length / 2), *source.add(length - 1));
+            let word = u64::from_le_bytes([first, middle, last, b'a', b'a', b'a', b'a', b'a']);
+            if needs_look(word, html) {
+                return false;
+            }
+            *text = first;
+            *text.add(length / 2) = middle;
+            *text.add(length - 1) = last;
+        }
+        *target = b'"';
+        *text.add(length) = b'"';
+        out.set_len(out.len() + length + 2);
+    }
+    true
+}
+
+/// Copies `length` (at least 8) bytes from `source` to `target` while none needs a look;
+/// returns false at the first block that holds one. The last block overlaps the one before
+/// it instead of reading past the end.
+///
+/// # Safety
+///
+/// `source` must be readable and `target` writable for `length` bytes.
+#[inline]
+unsafe fn copy_plain_blocks(source: *const u8, target: *mut u8, length: usize, html: bool) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    if length >= 16 {
+        // SAFETY: as the caller promised; SSE2 is part of the x86-64 baseline.
+        return unsafe { copy_plain_blocks_sse2(source, target, length, html) };
+    }
+    let mut at = 0;
+    loop {
+        let last = at + 8 >= length;
+        if last {
+            at = length - 8;
+        }
+        // SAFETY: `at + 8 <= length`.
+        unsafe {
+            let word = source.add(at).cast::<u64>().read_unaligned();
+            if needs_look(word, html) {
+                return false;
+            }
+            target.add(at).cast::<u64>().write_unaligned(word);
+        }
+        if last {
+            return true;
+        }
+        at += 8;
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[inline]
+unsafe fn copy_plain_blocks_sse2(
+    source: *const u8,
+    target: *mut u8,
+    length: usize,
+    html: bool,
+) -> bool {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8, _mm_storeu_si128,
+    };
+    // SAFETY: every load and store covers 16 bytes at `at`, with `at + 16 <= length`.
+    unsafe {
+        let quote = _mm_set1_epi8(b'"' as i8);
+        let backslash = _mm_set1_epi8(b'\\' as i8);
+        let less = _mm_set1_epi8(b'<' as i8);
+        let slash = _mm_set1_epi8(b'/' as i8);
+        let last_control = _mm_set1_epi8(0x1F);
+        let mut at = 0;
+        loop {
+            let last = at + 16 >= length;
+            if last {
+                at = length - 16;
+            }
+            let block = _mm_loadu_si128(source.add(at).cast());
+            // A byte is at most 0x1F (unsigned) when the minimum of it and 0x1F is itself;
+            // the sign bits of the block itself are the bytes from 0x80 up.
+            let mut flagged = _mm_or_si128(
+                _mm_cmpeq_epi8(_mm_min_epu8(block, last_control), block),
+                _mm_or_si128(
+                    _mm_cmpeq_epi8(block, quote),
+                    _mm_cmpeq_epi8(block, backslash),
+                ),
+            );
+            if html {
+                flagged = _mm_or_si128(
+                    flagged,
+                    _mm_or_si128(_mm_cmpeq_epi8(block, less), _mm_cmpeq_epi8(block, slash)),
+                );
+            }
+            if _mm_movemask_epi8(_mm_or_si128(flagged, block)) != 0 {
+                return false;
+            }
+            _mm_storeu_si128(target.add(at).cast(), block);
+            if last {
+                return true;
+            }
+            at += 16;
+        }
+    }
+}
+
+/// Whether any of the eight bytes of `word` needs a look (see [`write_plain`]). A byte that
+/// does may also flag the bytes above it, which does not change the answer.
+#[inline]
+fn needs_look(word: u64, html: bool) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x;
+    let mut flagged = zero_byte(word ^ (ONES * u64::from(b'"')))
+        | zero_byte(word ^ (ONES * u64::from(b'\\')))
+        | (word.wrapping_sub(ONES * 0x20) & !word)
+        | word;
+    if html {
+        flagged |=
+            zero_byte(word ^ (ONES * u64::from(b'<'))) | zero_byte(word ^ (ONES * u64::from(b'/')));
+    }
+    flagged & HIGHS != 0
+}
+
 /// The most bytes that escaping `length` bytes of text can write (`\u0001` for each).
 pub const fn escaped_length_bound(length: usize) -> usize {
     length.saturating_mul(6)
@@ -390,6 +547,45 @@ mod tests {
                 Escape::HtmlSafe,
             ] {
                 assert_eq!(escaped(&text, escape), reference(&text, escape), "{text:?}");
+            }
+        }
+    }
+
+    /// The one-pass copy takes a string exactly when escaping would leave it as it is and
+    /// it is ASCII, at every length and with any byte at any position.
+    #[test]
+    fn plain_strings_are_copied_exactly_when_nothing_needs_a_look() {
+        let interesting = [
+            b'a', b'"', b'\\', 0x00, 0x1F, 0x20, 0x7F, 0x80, 0xC3, 0xE2, 0xFF, b'<', b'/', b'>',
+        ];
+        for length in 0..70 {
+            for at in 0..length.max(1) {
+                for &special in &interesting {
+                    let mut bytes: Vec<u8> = (0..length).map(|i| b'a' + (i % 26) as u8).collect();
+                    if length > 0 {
+                        bytes[at] = special;
+                    }
+                    for escape in [
+                        Escape::Json,
+                        Escape::UnicodeSafe,
+                        Escape::JavascriptSafe,
+                        Escape::HtmlSafe,
+                    ] {
+                        let mut out = b"[".to_vec();
+                        out.reserve(length + 2);
+                        let copied = write_plain(&mut out, &bytes, escape);
+                        let unchanged = bytes.is_ascii()
+                            && std::str::from_utf8(&bytes)
+                                .is_ok_and(|text| escaped(text, escape) == format!("\"{text}\""));
+                        assert_eq!(copied, unchanged, "{bytes:?} {escape:?}");
+                        let expected = if copied {
+                            [&b"[\""[..], &bytes, b"\""].concat()
+                        } else {
+                            b"[".to_vec()
+                        };
+                        assert_eq!(out, expected, "{bytes:?} {escape:?}");
+                    }
+                }
             }
         }
     }
