@@ -60,17 +60,21 @@ defmodule Serdex.Bench.Slices do
   # Each case is the NIF call that starts the work and the one that continues it; the calls
   # the VM's built-ins make in between are not timed.
   defp decode(input) do
-    {fn -> NIF.decode(input, {:strings, 1024, 1024}) end,
+    options = {:strings, 1024, 1024, :reference, :maps, :native, nil}
+
+    {fn -> NIF.decode(input, options) end,
      fn state, result -> NIF.decode_continue(input, state, result) end}
   end
 
   defp encode(term, maps \\ :naive) do
-    options = {:json, maps == :strict}
+    options = {:json, maps == :strict, nil}
     {fn -> NIF.encode(term, options) end, &NIF.encode_continue(term, &1, &2)}
   end
 
   defp format(input, indent) do
-    options = {indent, 1024, 0xFFFF_FFFF_FFFF_FFFF}
+    # {indent, line separator, record separator, after colon, max_depth, max_bytes}
+    layout = if indent, do: {indent, "\n", "\n", " "}, else: {"", "", "\n", ""}
+    options = Tuple.append(Tuple.append(layout, 1024), 0xFFFF_FFFF_FFFF_FFFF)
     {fn -> NIF.format(input, options) end, &NIF.format_continue(input, &1, &2)}
   end
 

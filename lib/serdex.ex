@@ -126,7 +126,7 @@ defmodule Serdex do
     %{keys: keys, max_depth: max_depth, max_integer_digits: max_integer_digits} = options
 
     nif_options =
-      {keys, max_depth, max_integer_digits, options.strings, options.objects, options.floats}
+      {keys, max_depth, max_integer_digits, options.strings, options.objects, options.floats, nil}
 
     # Bignums take quadratic time to convert: above the default digit limit a single number
     # can take longer than a slice, so such decodes run on a dirty scheduler.

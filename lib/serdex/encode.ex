@@ -46,7 +46,7 @@ defmodule Serdex.Encode do
   def to_iodata!(term, opts \\ []) do
     opts = options(opts)
     {escape, strict?} = Options.modes(opts)
-    nif_options = {escape, strict?}
+    nif_options = {escape, strict?, nil}
 
     case NIF.run(NIF.encode(term, nif_options), &NIF.encode_continue(term, &1, &2)) do
       {:ok, json} when is_binary(json) -> json

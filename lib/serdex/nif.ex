@@ -13,6 +13,9 @@ defmodule Serdex.NIF do
   # spans slices is put together from its parts, and how the entries of a large map are
   # listed for the encoder.
   #
+  # The last of the decode and encode options is nil, or for tests a number of looks at the
+  # meter after which every slice ends, so that the work pauses wherever it can.
+  #
   # The only dirty CPU work is printing integers of thousands of digits, and decoding with a
   # `max_integer_digits` above the default: neither can be cut into slices.
 

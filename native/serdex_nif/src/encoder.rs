@@ -26,6 +26,7 @@ use rustler::{
 };
 
 use crate::binaries;
+use crate::slices::Pacing;
 use serdex_core::bignum;
 use serdex_core::slice::Meter;
 use serdex_core::utf8;
@@ -58,6 +59,8 @@ pub struct Options {
     pub escape: Escape,
     /// Reject maps whose keys collide once turned into strings.
     pub strict_keys: bool,
+    /// How the slices of this encode end.
+    pub pacing: Pacing,
 }
 
 /// An encode that stopped at the end of a slice, kept as a resource until the next one.

@@ -8,6 +8,7 @@
 
 mod binaries;
 mod encoder;
+mod slices;
 mod term_sink;
 
 use std::sync::OnceLock;
@@ -16,15 +17,15 @@ use rustler::types::tuple::make_tuple;
 use rustler::{Atom, Binary, Encoder, Env, NifResult, Resource, ResourceArc, Term};
 
 use std::sync::Mutex;
-use std::time::Duration;
 
 use crate::encoder::{Failure, Outcome, Piece};
+use crate::slices::{Pacing, in_slice};
 use crate::term_sink::{Join, Keys, Shape, TermSink};
 use serdex_core::bignum;
 use serdex_core::error::{ErrorKind, ParseError};
 use serdex_core::formatter::{Formatter, Layout};
 use serdex_core::parser::{Limits, Parser, Status};
-use serdex_core::slice::{Meter, TimeSlice, Unmetered};
+use serdex_core::slice::{Meter, Unmetered};
 use serdex_core::writer::Escape;
 
 mod atoms {
@@ -92,24 +93,24 @@ fn nif_info(env: Env) -> Term {
     Term::map_from_pairs(env, &pairs).unwrap_or_else(|_| atoms::error().encode(env))
 }
 
-/// `{keys, max_depth, max_integer_digits, strings, objects, floats}`, where `strings` is
-/// `:reference` or `:copy`, `objects` `:maps` or `:ordered_objects`, and `floats` `:native` or
-/// `:decimals`.
-type DecodeOptions = (Atom, usize, usize, Atom, Atom, Atom);
+/// `{keys, max_depth, max_integer_digits, strings, objects, floats, pacing}`, where `strings`
+/// is `:reference` or `:copy`, `objects` `:maps` or `:ordered_objects`, `floats` `:native` or
+/// `:decimals`, and `pacing` nil, or for tests a number of looks per slice (see [`Pacing`]).
+type DecodeOptions<'a> = (Atom, usize, usize, Atom, Atom, Atom, Term<'a>);
 
-/// A decode between two slices: the parser, and how values become terms. Its unfinished
-/// terms travel with it, as terms (see `TermSink::suspend`).
-struct DecodeJob(Mutex<Option<(Parser, Shape)>>);
+/// A decode between two slices: the parser, how values become terms, and how slices end.
+/// Its unfinished terms travel with it, as terms (see `TermSink::suspend`).
+struct DecodeJob(Mutex<Option<(Parser, Shape, Pacing)>>);
 
 #[rustler::resource_impl]
 impl Resource for DecodeJob {}
 
 #[rustler::nif]
-fn decode<'a>(env: Env<'a>, input: Binary<'a>, options: DecodeOptions) -> NifResult<Term<'a>> {
-    let (parser, shape) = decode_job(options);
-    in_slice(env, |slice| {
+fn decode<'a>(env: Env<'a>, input: Binary<'a>, options: DecodeOptions<'a>) -> NifResult<Term<'a>> {
+    let (parser, shape, pacing) = decode_job(options);
+    in_slice(env, pacing, |slice| {
         let sink = TermSink::new(env, input, shape, true);
-        decode_slice(env, input, parser, sink, slice)
+        decode_slice(env, input, (parser, pacing), sink, slice)
     })
 }
 
@@ -122,11 +123,11 @@ fn decode_continue<'a>(
     (job, suspended): (ResourceArc<DecodeJob>, Term<'a>),
     joined: Term<'a>,
 ) -> NifResult<Term<'a>> {
-    let (parser, shape) = take(&job.0)?;
-    in_slice(env, |slice| {
+    let (parser, shape, pacing) = take(&job.0)?;
+    in_slice(env, pacing, |slice| {
         let mut sink = TermSink::new(env, input, shape, true);
         sink.resume(suspended, given(joined))?;
-        decode_slice(env, input, parser, sink, slice)
+        decode_slice(env, input, (parser, pacing), sink, slice)
     })
 }
 
@@ -136,16 +137,16 @@ fn decode_continue<'a>(
 fn decode_dirty<'a>(
     env: Env<'a>,
     input: Binary<'a>,
-    options: DecodeOptions,
+    options: DecodeOptions<'a>,
 ) -> NifResult<Term<'a>> {
-    let (parser, shape) = decode_job(options);
+    let (parser, shape, pacing) = decode_job(options);
     let sink = TermSink::new(env, input, shape, false);
-    decode_slice(env, input, parser, sink, &mut Unmetered)
+    decode_slice(env, input, (parser, pacing), sink, &mut Unmetered)
 }
 
 fn decode_job(
-    (keys, max_depth, max_integer_digits, strings, objects, floats): DecodeOptions,
-) -> (Parser, Shape) {
+    (keys, max_depth, max_integer_digits, strings, objects, floats, pacing): DecodeOptions,
+) -> (Parser, Shape, Pacing) {
     let keys = if keys == atoms::atoms() {
         Keys::Atoms
     } else if keys == atoms::atoms_existing() {
@@ -163,7 +164,7 @@ fn decode_job(
         max_depth,
         max_integer_digits,
     };
-    (Parser::new(limits), shape)
+    (Parser::new(limits), shape, Pacing::from_term(pacing))
 }
 
 /// Returns `{:ok, term}`, `{:error, {code, message, position}}`, `{:cont, state}` when the
@@ -172,7 +173,7 @@ fn decode_job(
 fn decode_slice<'a>(
     env: Env<'a>,
     input: Binary<'a>,
-    mut parser: Parser,
+    (mut parser, pacing): (Parser, Pacing),
     mut sink: TermSink<'a>,
     meter: &mut impl Meter,
 ) -> NifResult<Term<'a>> {
@@ -181,7 +182,7 @@ fn decode_slice<'a>(
         Ok(Status::Done) => (atoms::ok(), sink.into_term()).encode(env),
         Ok(Status::Paused) => {
             let join = sink.take_join();
-            let job = ResourceArc::new(DecodeJob(Mutex::new(Some((parser, shape)))));
+            let job = ResourceArc::new(DecodeJob(Mutex::new(Some((parser, shape, pacing)))));
             let state = (job, sink.suspend()).encode(env);
             let (name, parts) = match join {
                 None => return Ok((atoms::cont(), state).encode(env)),
@@ -189,7 +190,10 @@ fn decode_slice<'a>(
                 Some(Join::Object(parts)) => (atoms::object(), parts),
                 Some(Join::OrderedObject(parts)) => (atoms::ordered_object(), parts),
             };
-            make_tuple(env, &[atoms::call().encode(env), name.encode(env), parts, state])
+            make_tuple(
+                env,
+                &[atoms::call().encode(env), name.encode(env), parts, state],
+            )
         }
         Err(error) => parse_error(env, &error),
     })
@@ -239,7 +243,9 @@ fn format<'a>(
         after_colon: after_colon.as_slice().to_vec(),
     };
     let formatter = Formatter::new(limits, layout, max_bytes);
-    in_slice(env, |slice| format_slice(env, input, formatter, slice))
+    in_slice(env, Pacing::Time, |slice| {
+        format_slice(env, input, formatter, slice)
+    })
 }
 
 #[rustler::nif]
@@ -250,7 +256,9 @@ fn format_continue<'a>(
     _nothing: Term<'a>,
 ) -> NifResult<Term<'a>> {
     let formatter = take(&job.0)?;
-    in_slice(env, |slice| format_slice(env, input, formatter, slice))
+    in_slice(env, Pacing::Time, |slice| {
+        format_slice(env, input, formatter, slice)
+    })
 }
 
 /// Returns `{:ok, binary}`, `{:ok, parts}` (a list of binaries) when the output is long,
@@ -282,14 +290,15 @@ fn format_slice<'a>(
     })
 }
 
-/// The escape mode, and whether map keys are strict.
-type EncodeOptions = (Atom, bool);
+/// The escape mode, whether map keys are strict, and the pacing: nil, or for tests a number
+/// of looks per slice (see [`Pacing`]).
+type EncodeOptions<'a> = (Atom, bool, Term<'a>);
 
 #[rustler::nif]
 fn encode<'a>(
     env: Env<'a>,
     term: Term<'a>,
-    (escape, strict_keys): EncodeOptions,
+    (escape, strict_keys, pacing): EncodeOptions<'a>,
 ) -> NifResult<Term<'a>> {
     let escape = if escape == atoms::unicode_safe() {
         Escape::UnicodeSafe
@@ -303,8 +312,9 @@ fn encode<'a>(
     let options = encoder::Options {
         escape,
         strict_keys,
+        pacing: Pacing::from_term(pacing),
     };
-    in_slice(env, |slice| {
+    in_slice(env, options.pacing, |slice| {
         encode_result(env, encoder::encode(env, term, options, None, slice))
     })
 }
@@ -320,8 +330,8 @@ fn encode_continue<'a>(
 ) -> NifResult<Term<'a>> {
     let progress = job.take().ok_or(rustler::Error::BadArg)?;
     let entries = given(entries);
-    in_slice(env, |slice| {
-        let options = progress.options();
+    let options = progress.options();
+    in_slice(env, options.pacing, |slice| {
         let result = encoder::encode(env, term, options, Some((progress, terms, entries)), slice);
         encode_result(env, result)
     })
@@ -406,24 +416,6 @@ fn output_from<'a>(env: Env<'a>, json: &mut encoder::Output) -> Term<'a> {
     } else {
         binaries::owned(env, json.take())
     }
-}
-
-/// The slice of time a call on a normal scheduler works for before it returns to carry on
-/// in another call.
-const SLICE: Duration = Duration::from_micros(1000);
-
-/// Runs one slice of work and tells the VM how much of its time slice it took, so that a
-/// process calling Serdex in a loop is preempted like any other.
-fn in_slice<'a, T>(env: Env<'a>, work: impl FnOnce(&mut TimeSlice) -> T) -> T {
-    let mut slice = TimeSlice::new(SLICE);
-    let result = work(&mut slice);
-    // A percentage of a whole time slice, which the VM takes to be about a millisecond.
-    let percent = slice.elapsed().as_micros() / 10;
-
-    if percent > 0 {
-        rustler::schedule::consume_timeslice(env, percent.min(100) as i32);
-    }
-    result
 }
 
 /// An optional argument: nil when not given. (`Option<Term>` would take nil as a term.)
