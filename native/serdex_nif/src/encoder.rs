@@ -20,13 +20,13 @@ use std::cell::Cell;
 use std::collections::HashSet;
 use std::sync::Mutex;
 
+use rustler::sys::ErlNifTerm;
 use rustler::types::tuple::make_tuple;
-use rustler::{
-    Atom, Binary, Encoder as _, Env, ListIterator, MapIterator, Resource, Term, TermType,
-};
+use rustler::{Atom, Binary, Encoder as _, Env, ListIterator, Resource, Term, TermType};
 
 use crate::binaries;
 use crate::slices::Pacing;
+use crate::terms::{self, MapEntries};
 use serdex_core::bignum;
 use serdex_core::slice::Meter;
 use serdex_core::utf8;
@@ -162,11 +162,6 @@ enum Frame<'a> {
     },
 }
 
-enum Step<'a> {
-    Value(Term<'a>),
-    Close(u8),
-}
-
 /// Encodes `root` until it is finished or `meter` ends the slice. `resume` carries on the
 /// encode of the same `root` from the job and the terms an earlier slice returned, and the
 /// entries of the map it asked Elixir to list, if it did.
@@ -190,6 +185,7 @@ pub fn encode<'a, M: Meter>(
         iterators: Vec::new(),
         to_list: None,
         budget: 0,
+        empty_list: Term::list_new_empty(env).as_c_arg(),
     };
     match resume {
         None => {
@@ -206,8 +202,7 @@ pub fn encode<'a, M: Meter>(
         if encoder.stack.is_empty() && !encoder.surface()? {
             break;
         }
-        encoder.step()?;
-        encoder.budget -= 1;
+        encoder.walk()?;
         if encoder.budget <= 0 {
             if encoder.to_list.is_some() {
                 return Ok(encoder.suspend());
@@ -295,120 +290,188 @@ struct Encoder<'a> {
     outer_terms: Term<'a>,
     /// The iterators of the open maps that have one, innermost last. They are large, so they
     /// live apart from `stack` (no box per map, and no copying them as frames come and go).
-    iterators: Vec<Entries<'a>>,
+    iterators: Vec<MapEntries<'a>>,
     /// A large map just opened, whose entries Elixir must list.
     to_list: Option<Term<'a>>,
     /// Steps left before the meter is looked at. A step that writes or computes much more
     /// than most takes more off.
     budget: isize,
+    /// `[]`, to tell the end of a list without a call into the VM.
+    empty_list: ErlNifTerm,
 }
 
 impl<'a> Encoder<'a> {
-    /// Writes the next member of the innermost open frame, or closes it.
-    fn step(&mut self) -> Result<(), Failure<'a>> {
-        match self.next_step()? {
-            None => Ok(()),
-            Some(Step::Value(term)) => self.value(term),
-            Some(Step::Close(bracket)) => {
-                room(&mut self.out, 1)?;
-                self.out.push(bracket);
-                if let Some(Frame::Map { pairs: None, .. }) = self.stack.pop() {
-                    self.iterators.pop();
-                }
-                Ok(())
-            }
-        }
-    }
-
-    /// Advances the innermost open frame: writes the separator (and key) of its next member
-    /// and returns the member, or says that the frame is finished.
-    fn next_step(&mut self) -> Result<Option<Step<'a>>, Failure<'a>> {
-        let Some(frame) = self.stack.last_mut() else {
-            return Ok(None);
-        };
-        match frame {
-            Frame::List { rest, consumed } => match rest.list_get_cell() {
-                Ok((head, tail)) => {
-                    if *consumed > 0 {
-                        room(&mut self.out, 1)?;
-                        self.out.push(b',');
-                    }
-                    *consumed += 1;
-                    *rest = tail;
-                    Ok(Some(Step::Value(head)))
-                }
-                Err(_) if rest.is_empty_list() => Ok(Some(Step::Close(b']'))),
-                Err(_) => Err(Failure::ImproperList(*rest)),
-            },
+    /// Works on the innermost open frame until it opens another, closes, or the budget is
+    /// spent. Members that are scalars are written in this loop, without a step each.
+    fn walk(&mut self) -> Result<(), Failure<'a>> {
+        let top = self.stack.len() - 1;
+        match &self.stack[top] {
+            Frame::List { rest, consumed } => self.walk_list(top, *rest, *consumed),
             Frame::Map {
                 pairs, consumed, ..
-            } => {
-                let entry = match pairs {
-                    None => self.iterators.last_mut().and_then(Iterator::next),
-                    Some(list) => next_pair(list),
-                };
-                let Some((key, value)) = entry else {
-                    return Ok(Some(Step::Close(b'}')));
-                };
-                let first = *consumed == 0;
-                *consumed += 1;
-                self.key(key, value, first)
-            }
-            Frame::Text { text, at, value } => {
-                let (text, value) = (*text, *value);
-                let binary = Binary::from_term(text).map_err(|_| Failure::Unsupported(text))?;
-                let bytes = binary.as_slice();
-                // Parts end before a character's first byte, so each is checked on its own.
-                let mut end = (*at + TEXT_PART).min(bytes.len());
-                while end < bytes.len() && end > *at && bytes[end] & 0xC0 == 0x80 {
-                    end -= 1;
+            } => self.walk_map(top, *pairs, *consumed),
+            Frame::Text { text, at, value } => self.text_part(*text, *at, *value),
+        }
+    }
+
+    fn walk_list(
+        &mut self,
+        top: usize,
+        mut rest: Term<'a>,
+        mut consumed: usize,
+    ) -> Result<(), Failure<'a>> {
+        loop {
+            let Some((head, tail)) = terms::list_cell(rest) else {
+                if rest.as_c_arg() != self.empty_list {
+                    return Err(Failure::ImproperList(rest));
                 }
-                let part = utf8::as_str(&bytes[*at..end]).ok_or(Failure::InvalidUtf8(text))?;
-                *at = end;
-                room(&mut self.out, writer::escaped_length_bound(part.len()) + 2)?;
-                writer::write_escaped(&mut self.out, part, self.options.escape);
-                self.charge(part.len() >> 10);
-                if end < bytes.len() {
-                    return Ok(None);
-                }
+                room(&mut self.out, 1)?;
+                self.out.push(b']');
                 self.stack.pop();
-                match value {
-                    None => {
-                        self.out.push(b'"');
-                        Ok(None)
-                    }
-                    Some(value) => {
-                        self.out.extend_from_slice(b"\":");
-                        Ok(Some(Step::Value(value)))
-                    }
-                }
+                return Ok(());
+            };
+            if consumed > 0 {
+                room(&mut self.out, 1)?;
+                self.out.push(b',');
+            }
+            consumed += 1;
+            rest = tail;
+            self.budget -= 1;
+            if self.value(head)? || self.budget <= 0 {
+                self.stack[top] = Frame::List { rest, consumed };
+                return Ok(());
             }
         }
     }
 
-    /// Writes the key of a map member and returns its value as the next step.
+    /// A map's entries come from the innermost of `iterators`, or from `pairs` when it is a
+    /// list of them.
+    fn walk_map(
+        &mut self,
+        top: usize,
+        mut pairs: Option<Term<'a>>,
+        mut consumed: usize,
+    ) -> Result<(), Failure<'a>> {
+        loop {
+            let entry = match &mut pairs {
+                None => self.iterators.last_mut().and_then(Iterator::next),
+                Some(list) => next_pair(list),
+            };
+            let Some((key, value)) = entry else {
+                room(&mut self.out, 1)?;
+                self.out.push(b'}');
+                self.stack.pop();
+                if pairs.is_none() {
+                    self.iterators.pop();
+                }
+                return Ok(());
+            };
+            let first = consumed == 0;
+            consumed += 1;
+            self.budget -= 1;
+            let opened = match self.key(key, value, first)? {
+                Some(value) => self.value(value)?,
+                // A long key, written by a frame of its own.
+                None => true,
+            };
+            if opened || self.budget <= 0 {
+                if let Frame::Map {
+                    pairs: left,
+                    consumed: count,
+                    ..
+                } = &mut self.stack[top]
+                {
+                    *left = pairs;
+                    *count = consumed;
+                }
+                return Ok(());
+            }
+        }
+    }
+
+    /// Writes the next part of a long string, and once it is all written, the value that
+    /// follows it if it is a key.
+    fn text_part(
+        &mut self,
+        text: Term<'a>,
+        at: usize,
+        value: Option<Term<'a>>,
+    ) -> Result<(), Failure<'a>> {
+        let bytes = terms::binary_bytes(text).ok_or(Failure::Unsupported(text))?;
+        // Parts end before a character's first byte, so each is checked on its own.
+        let mut end = (at + TEXT_PART).min(bytes.len());
+        while end < bytes.len() && end > at && bytes[end] & 0xC0 == 0x80 {
+            end -= 1;
+        }
+        let part = utf8::as_str(&bytes[at..end]).ok_or(Failure::InvalidUtf8(text))?;
+        room(&mut self.out, writer::escaped_length_bound(part.len()) + 2)?;
+        writer::write_escaped(&mut self.out, part, self.options.escape);
+        self.budget -= 1;
+        self.charge(part.len() >> 10);
+        if end < bytes.len() {
+            if let Some(Frame::Text { at, .. }) = self.stack.last_mut() {
+                *at = end;
+            }
+            return Ok(());
+        }
+        self.stack.pop();
+        match value {
+            None => self.out.push(b'"'),
+            Some(value) => {
+                self.out.extend_from_slice(b"\":");
+                self.value(value)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the separator and key of a map member, and returns its value; or opens a frame
+    /// that writes a long key and then its value.
+    #[inline]
     fn key(
         &mut self,
         key: Term<'a>,
         value: Term<'a>,
         first: bool,
-    ) -> Result<Option<Step<'a>>, Failure<'a>> {
-        let separator = usize::from(!first);
+    ) -> Result<Option<Term<'a>>, Failure<'a>> {
+        room(&mut self.out, 1)?;
+        if !first {
+            self.out.push(b',');
+        }
+        if !self.options.strict_keys
+            && key.get_type() == TermType::Binary
+            && let Some(bytes) = terms::binary_bytes(key)
+            && bytes.len() <= TEXT_PART
+        {
+            room(&mut self.out, bytes.len() + 3)?;
+            if writer::write_plain(&mut self.out, bytes, self.options.escape) {
+                self.out.push(b':');
+                self.charge(bytes.len() >> 10);
+                return Ok(Some(value));
+            }
+        }
+        self.other_key(key, value)
+    }
+
+    /// A key that is not a short plain binary, or any key under `maps: :strict`.
+    #[inline(never)]
+    fn other_key(
+        &mut self,
+        key: Term<'a>,
+        value: Term<'a>,
+    ) -> Result<Option<Term<'a>>, Failure<'a>> {
         let Some(text) = key_text(key)? else {
             // Written by the Elixir side, quoted; only under `maps: :naive`, as a strict map
             // with such a key is a hole as a whole.
-            room(&mut self.out, separator + 1)?;
-            if !first {
-                self.out.push(b',');
-            }
+            room(&mut self.out, 1)?;
             self.key_hole(key);
             self.out.push(b':');
-            return Ok(Some(Step::Value(value)));
+            return Ok(Some(value));
         };
         self.remember_key(&text)?;
         if text.len() > TEXT_PART {
-            room(&mut self.out, separator + 1)?;
-            self.out.extend_from_slice(&b",\""[1 - separator..]);
+            room(&mut self.out, 1)?;
+            self.out.push(b'"');
             self.stack.push(Frame::Text {
                 text: key_binary(self.env, key, &text),
                 at: 0,
@@ -416,17 +479,11 @@ impl<'a> Encoder<'a> {
             });
             return Ok(None);
         }
-        room(
-            &mut self.out,
-            separator + writer::escaped_length_bound(text.len()) + 3,
-        )?;
-        if !first {
-            self.out.push(b',');
-        }
+        room(&mut self.out, writer::escaped_length_bound(text.len()) + 3)?;
         writer::write_string(&mut self.out, &text, self.options.escape);
         self.charge(text.len() >> 10);
         self.out.push(b':');
-        Ok(Some(Step::Value(value)))
+        Ok(Some(value))
     }
 
     /// Under `maps: :strict`, records the key of the innermost map, failing if it was seen.
@@ -441,71 +498,97 @@ impl<'a> Encoder<'a> {
         Ok(())
     }
 
-    fn value(&mut self, term: Term<'a>) -> Result<(), Failure<'a>> {
+    /// Writes a value, or opens a frame to walk it; returns whether it opened one.
+    #[inline]
+    fn value(&mut self, term: Term<'a>) -> Result<bool, Failure<'a>> {
         match term.get_type() {
-            TermType::Atom => self.atom(term)?,
-            TermType::Binary => {
-                // `Binary::from_term` reads a binary only; `decode_as_binary` would check for
-                // one first and also take iodata, a second call into the VM per string.
-                let Ok(binary) = Binary::from_term(term) else {
-                    // A bitstring that is not a binary.
-                    self.hole(term);
-                    return Ok(());
-                };
-                if binary.len() > TEXT_PART {
-                    room(&mut self.out, 1)?;
-                    self.out.push(b'"');
-                    self.stack.push(Frame::Text {
-                        text: term,
-                        at: 0,
-                        value: None,
-                    });
-                } else {
-                    let text = utf8::as_str(binary.as_slice()).ok_or(Failure::InvalidUtf8(term))?;
-                    room(&mut self.out, writer::escaped_length_bound(text.len()) + 2)?;
-                    writer::write_string(&mut self.out, text, self.options.escape);
-                    self.charge(text.len() >> 10);
+            TermType::Binary => return self.binary(term),
+            TermType::Integer => match terms::small_integer(term) {
+                Some(value) => {
+                    room(&mut self.out, 20)?;
+                    writer::write_i64(&mut self.out, value);
                 }
-            }
-            TermType::Integer => self.integer(term)?,
+                None => self.big_integer(term)?,
+            },
             TermType::Float => {
-                let value: f64 = term.decode().map_err(|_| Failure::Unsupported(term))?;
+                let value = terms::float(term).ok_or(Failure::Unsupported(term))?;
                 room(&mut self.out, 32)?;
                 writer::write_f64(&mut self.out, value);
             }
+            TermType::Atom => self.atom(term)?,
             TermType::List => {
+                if term.as_c_arg() == self.empty_list {
+                    room(&mut self.out, 2)?;
+                    self.out.extend_from_slice(b"[]");
+                    return Ok(false);
+                }
                 room(&mut self.out, 1)?;
                 self.out.push(b'[');
                 self.stack.push(Frame::List {
                     rest: term,
                     consumed: 0,
                 });
+                return Ok(true);
             }
-            TermType::Map => match term.map_size() {
-                Ok(0) => {
-                    room(&mut self.out, 2)?;
-                    self.out.extend_from_slice(b"{}");
-                }
-                size => self.open_map(term, size.unwrap_or(0))?,
-            },
+            TermType::Map => return self.open_map(term),
             // Tuples, pids, references, ports, functions: Jason hands them to its protocol,
             // which may have an implementation for them; so does the Elixir side. A tuple is
             // tagged, so that it cannot pass for a key hole.
             TermType::Tuple => self.tagged_hole(value(), term),
             _ => self.hole(term),
         }
+        Ok(false)
+    }
+
+    /// Writes a string, or opens a frame that writes a long one part by part.
+    #[inline]
+    fn binary(&mut self, term: Term<'a>) -> Result<bool, Failure<'a>> {
+        let Some(bytes) = terms::binary_bytes(term) else {
+            // A bitstring that is not a binary.
+            self.hole(term);
+            return Ok(false);
+        };
+        if bytes.len() > TEXT_PART {
+            room(&mut self.out, 1)?;
+            self.out.push(b'"');
+            self.stack.push(Frame::Text {
+                text: term,
+                at: 0,
+                value: None,
+            });
+            return Ok(true);
+        }
+        room(&mut self.out, bytes.len() + 2)?;
+        if !writer::write_plain(&mut self.out, bytes, self.options.escape) {
+            self.escaped_string(term, bytes)?;
+        }
+        self.charge(bytes.len() >> 10);
+        Ok(false)
+    }
+
+    /// A string with characters to escape, or that is not ASCII.
+    #[inline(never)]
+    fn escaped_string(&mut self, term: Term<'a>, bytes: &[u8]) -> Result<(), Failure<'a>> {
+        let text = utf8::as_str(bytes).ok_or(Failure::InvalidUtf8(term))?;
+        room(&mut self.out, writer::escaped_length_bound(text.len()) + 2)?;
+        writer::write_string(&mut self.out, text, self.options.escape);
         Ok(())
     }
 
-    // Kept out of `value`: the iterator is large, and carrying its space in `value`'s stack
-    // frame slowed down the walk over every scalar.
+    // Kept out of `value`: opening a map is long, and rarer than a scalar.
     #[inline(never)]
-    fn open_map(&mut self, term: Term<'a>, size: usize) -> Result<(), Failure<'a>> {
-        if term.map_get(__struct__()).is_ok()
+    fn open_map(&mut self, term: Term<'a>) -> Result<bool, Failure<'a>> {
+        let size = terms::map_size(term).ok_or(Failure::Unsupported(term))?;
+        if size == 0 {
+            room(&mut self.out, 2)?;
+            self.out.extend_from_slice(b"{}");
+            return Ok(false);
+        }
+        if terms::map_value(term, __struct__().as_c_arg()).is_some()
             || self.options.strict_keys && (size > LARGE_MAP || has_foreign_key(term, size)?)
         {
             self.hole(term);
-            return Ok(());
+            return Ok(false);
         }
         room(&mut self.out, 1)?;
         self.out.push(b'{');
@@ -519,7 +602,7 @@ impl<'a> Encoder<'a> {
                 seen,
             });
         } else {
-            let entries = Entries::new(term, size).ok_or(Failure::Unsupported(term))?;
+            let entries = map_entries(term, size).ok_or(Failure::Unsupported(term))?;
             self.iterators.push(entries);
             self.stack.push(Frame::Map {
                 pairs: None,
@@ -527,9 +610,10 @@ impl<'a> Encoder<'a> {
                 seen,
             });
         }
-        Ok(())
+        Ok(true)
     }
 
+    #[inline]
     fn atom(&mut self, term: Term<'a>) -> Result<(), Failure<'a>> {
         // The common atoms are recognized without reading their names.
         let raw = term.as_c_arg();
@@ -540,39 +624,44 @@ impl<'a> Encoder<'a> {
         } else if raw == rustler::types::atom::false_().as_c_arg() {
             b"false"
         } else {
-            match term.atom_to_string() {
-                Ok(name) => {
-                    room(&mut self.out, writer::escaped_length_bound(name.len()) + 2)?;
-                    writer::write_string(&mut self.out, &name, self.options.escape);
-                }
-                Err(_) => self.hole(term),
-            }
-            return Ok(());
+            return self.named_atom(term);
         };
         room(&mut self.out, 5)?;
         self.out.extend_from_slice(literal);
         Ok(())
     }
 
-    fn integer(&mut self, term: Term<'a>) -> Result<(), Failure<'a>> {
-        room(&mut self.out, 24)?;
-        if let Ok(value) = term.decode::<i64>() {
-            writer::write_i64(&mut self.out, value);
-        } else if let Ok(value) = term.decode::<u64>() {
-            writer::write_u64(&mut self.out, value);
-        } else {
-            let external = term.to_binary();
-            if external.len() > LARGE_BIGNUM_BYTES {
-                self.hole(term);
-                return Ok(());
+    #[inline(never)]
+    fn named_atom(&mut self, term: Term<'a>) -> Result<(), Failure<'a>> {
+        match term.atom_to_string() {
+            Ok(name) => {
+                room(&mut self.out, writer::escaped_length_bound(name.len()) + 2)?;
+                writer::write_string(&mut self.out, &name, self.options.escape);
             }
-            // The conversion is quadratic: a bignum near the limit costs a few hundred steps.
-            self.charge((external.len() / 64).pow(2));
-            let text = bignum::external_to_decimal(external.as_slice())
-                .ok_or(Failure::Unsupported(term))?;
-            room(&mut self.out, text.len())?;
-            self.out.extend_from_slice(text.as_bytes());
+            Err(_) => self.hole(term),
         }
+        Ok(())
+    }
+
+    /// An integer beyond `i64`.
+    #[inline(never)]
+    fn big_integer(&mut self, term: Term<'a>) -> Result<(), Failure<'a>> {
+        room(&mut self.out, 24)?;
+        if let Ok(value) = term.decode::<u64>() {
+            writer::write_u64(&mut self.out, value);
+            return Ok(());
+        }
+        let external = term.to_binary();
+        if external.len() > LARGE_BIGNUM_BYTES {
+            self.hole(term);
+            return Ok(());
+        }
+        // The conversion is quadratic: a bignum near the limit costs a few hundred steps.
+        self.charge((external.len() / 64).pow(2));
+        let text =
+            bignum::external_to_decimal(external.as_slice()).ok_or(Failure::Unsupported(term))?;
+        room(&mut self.out, text.len())?;
+        self.out.extend_from_slice(text.as_bytes());
         Ok(())
     }
 
@@ -824,39 +913,16 @@ fn key_text(key: Term<'_>) -> Result<Option<Cow<'_, str>>, Failure<'_>> {
 /// A map's entries in the order of `Map.to_list/1`, which is the order Jason writes them in.
 /// The NIF API walks a small map (up to 32 keys, kept sorted) in that order, but a large one
 /// (a hash trie) in the opposite order, so a large map is walked from its end.
-struct Entries<'a> {
-    iterator: MapIterator<'a>,
-    from_end: bool,
+fn map_entries(map: Term<'_>, size: usize) -> Option<MapEntries<'_>> {
+    MapEntries::new(map, size > SMALL_MAP_KEYS)
 }
 
 /// Maps with more keys than this are hash tries (`MAP_SMALL_MAP_LIMIT` in the VM).
 const SMALL_MAP_KEYS: usize = 32;
 
-impl<'a> Entries<'a> {
-    /// The entries of `map`, which has `size` keys.
-    fn new(map: Term<'a>, size: usize) -> Option<Entries<'a>> {
-        Some(Entries {
-            iterator: MapIterator::new(map)?,
-            from_end: size > SMALL_MAP_KEYS,
-        })
-    }
-}
-
-impl<'a> Iterator for Entries<'a> {
-    type Item = (Term<'a>, Term<'a>);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.from_end {
-            self.iterator.next_back()
-        } else {
-            self.iterator.next()
-        }
-    }
-}
-
 /// Whether any key of `map` (of `size` keys) is one that [`key_text`] leaves to Elixir.
 fn has_foreign_key<'a>(map: Term<'a>, size: usize) -> Result<bool, Failure<'a>> {
-    let entries = Entries::new(map, size).ok_or(Failure::Unsupported(map))?;
+    let entries = map_entries(map, size).ok_or(Failure::Unsupported(map))?;
     for (key, _) in entries {
         if key_text(key)?.is_none() {
             return Ok(true);

@@ -10,6 +10,7 @@ mod binaries;
 mod encoder;
 mod slices;
 mod term_sink;
+mod terms;
 
 use std::sync::OnceLock;
 
