@@ -141,6 +141,33 @@ defmodule SerdexTest do
       assert Serdex.decode!(json) == list
     end
 
+    test "objects become the same maps whatever the order, escapes and repeats of their keys" do
+      # Keys that sort apart only by their last byte, by length, or not at all (duplicates,
+      # also written with escapes), in objects of every small size, whose key sets repeat.
+      pool = ["", "a", "aa", "ab", "b", "a\\u0000", "é", "zz", "k10", "k1", "k2", "K"]
+      :rand.seed(:exsss, {14, 2, 3})
+
+      for _ <- 1..2_000 do
+        pairs =
+          for i <- 0..:rand.uniform(40) do
+            key = if :rand.uniform(3) == 1, do: Enum.random(pool), else: "k#{rem(i, 12)}"
+            {key, i}
+          end
+
+        written =
+          Enum.map_intersperse(pairs, ",", fn {key, value} ->
+            key = if :rand.uniform(4) == 1, do: String.replace(key, "k", "\\u006b"), else: key
+            [?", key, ?", ?:, Integer.to_string(value)]
+          end)
+
+        expected = Map.new(Enum.reverse(pairs), fn {key, value} -> {unescape(key), value} end)
+        assert Serdex.decode!(["{", written, "}"]) == expected
+        assert Serdex.decode!(["[{", written, "},{", written, "}]"]) == [expected, expected]
+      end
+    end
+
+    defp unescape(key), do: String.replace(key, "a\\u0000", "a\0")
+
     test "decode! raises DecodeError" do
       assert_raise DecodeError, fn -> Serdex.decode!("{") end
     end
