@@ -189,7 +189,10 @@ fn decode_slice<'a>(
                 Some(Join::Object(parts)) => (atoms::object(), parts),
                 Some(Join::OrderedObject(parts)) => (atoms::ordered_object(), parts),
             };
-            make_tuple(env, &[atoms::call().encode(env), name.encode(env), parts, state])
+            make_tuple(
+                env,
+                &[atoms::call().encode(env), name.encode(env), parts, state],
+            )
         }
         Err(error) => parse_error(env, &error),
     })
