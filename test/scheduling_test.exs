@@ -131,7 +131,7 @@ defmodule Serdex.SchedulingTest do
     assert_short_slices(
       "pretty-printing 64 KB nested 1,000 deep into 62 MB",
       fn -> Serdex.Formatter.pretty_print(deep, max_bytes: :infinity) end,
-      &ok/1
+      &is_binary/1
     )
 
     megabyte =
@@ -140,8 +140,14 @@ defmodule Serdex.SchedulingTest do
 
     assert_short_slices(
       "pretty-printing 1 MB nested 1,024 deep",
-      fn -> Serdex.Formatter.pretty_print(megabyte) end,
-      &match?({:error, %Serdex.DecodeError{reason: "the output would be longer than" <> _}}, &1)
+      fn ->
+        try do
+          Serdex.Formatter.pretty_print(megabyte)
+        rescue
+          error in Serdex.DecodeError -> error.reason
+        end
+      end,
+      &match?("the output would be longer than" <> _, &1)
     )
 
     term = Enum.reduce(1..1000, Enum.to_list(1..30_000), fn _, acc -> [acc] end)
