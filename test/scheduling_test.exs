@@ -14,7 +14,7 @@ defmodule Serdex.SchedulingTest do
   @moduletag :slow
   @moduletag timeout: 600_000
 
-  @threshold_ms 10
+  @threshold_ms 20
   @tries 3
 
   # Runs `fun` in a fresh process, and `check` on its result there (sending a large result
