@@ -15,7 +15,8 @@ defmodule Serdex do
 
   Bad input never crashes or stalls the VM: errors come back as `Serdex.DecodeError` or
   `Serdex.EncodeError`, nesting and integer size are bounded, a panic in Rust becomes an
-  exception, and large inputs run on a dirty CPU scheduler.
+  exception, and long work runs in slices of about a millisecond, so the calling process is
+  scheduled like any other.
   """
 
   alias Serdex.{DecodeError, DecodeOptions, Encode, NIF, OrderedObject}

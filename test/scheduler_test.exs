@@ -14,9 +14,11 @@ defmodule Serdex.SchedulerTest do
   @soak_seconds String.to_integer(System.get_env("SERDEX_SOAK_SECONDS", "60"))
   @fairness_seconds String.to_integer(System.get_env("SERDEX_FAIRNESS_SECONDS", "5"))
 
-  # Serdex's p99 probe gap may be at most this factor and margin over jiffy's in the same run.
-  @fairness_factor 1.5
-  @fairness_margin_ms 10
+  # Serdex's p99 probe gap may be at most this factor and margin over jiffy's in the same run:
+  # room for a shared machine's noise, and far below what a NIF that held a scheduler for a
+  # whole document would cause (Serdex did so once, on dirty schedulers: p99 about 190 ms).
+  @fairness_factor 2
+  @fairness_margin_ms 25
 
   defp corpus do
     files = if File.dir?(@bench_dir), do: Path.wildcard(Path.join(@bench_dir, "*.json")), else: []

@@ -14,7 +14,7 @@ defmodule Serdex.SchedulingTest do
   @moduletag :slow
   @moduletag timeout: 600_000
 
-  @threshold_ms 10
+  @threshold_ms 20
   @tries 3
 
   # Runs `fun` in a fresh process, and `check` on its result there (sending a large result
@@ -144,10 +144,10 @@ defmodule Serdex.SchedulingTest do
         try do
           Serdex.Formatter.pretty_print(megabyte)
         rescue
-          error in Serdex.DecodeError -> error
+          error in Serdex.DecodeError -> error.reason
         end
       end,
-      &match?(%Serdex.DecodeError{reason: "the output would be longer than" <> _}, &1)
+      &match?("the output would be longer than" <> _, &1)
     )
 
     term = Enum.reduce(1..1000, Enum.to_list(1..30_000), fn _, acc -> [acc] end)

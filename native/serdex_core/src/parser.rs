@@ -285,10 +285,14 @@ impl Parser {
                 self.value(input, sink)?;
                 match self.state {
                     State::AfterValue => {}
+                    // A container opened: a step of its own, as nothing may close for long.
                     State::ArrayFirst => match self.next(input) {
                         Next::Byte(b']') => self.close(sink, Container::Array)?,
                         Next::Byte(_) | Next::End => {
                             self.state = State::Value;
+                            if look(meter, steps) {
+                                return Ok(Some(Status::Paused));
+                            }
                             continue;
                         }
                         Next::Later => return Ok(None),
@@ -297,10 +301,13 @@ impl Parser {
                         Next::Byte(b'}') => self.close(sink, Container::Object)?,
                         Next::Byte(_) | Next::End => {
                             self.state = State::Key;
-                            if self.key(input, sink)? {
-                                continue;
+                            if !self.key(input, sink)? {
+                                return Ok(None);
                             }
-                            return Ok(None);
+                            if look(meter, steps) {
+                                return Ok(Some(Status::Paused));
+                            }
+                            continue;
                         }
                         Next::Later => return Ok(None),
                     },
@@ -788,6 +795,18 @@ impl Parser {
         };
         sink.number(number, raw).map_err(at)
     }
+}
+
+/// Counts a step; says whether the meter, looked at once its count of steps is used up,
+/// ends the slice.
+#[inline]
+fn look<M: Meter>(meter: &mut M, steps: &mut u32) -> bool {
+    *steps -= 1;
+    if *steps > 0 {
+        return false;
+    }
+    *steps = meter.steps_per_look();
+    meter.expired()
 }
 
 /// Reports a complete string to `sink`, as a key or a value.
