@@ -67,7 +67,7 @@ defmodule Serdex.Bench.Slices do
   end
 
   defp encode(term, maps \\ :naive) do
-    options = {:json, maps == :strict, nil}
+    options = {:json, maps == :strict, nil, nil}
     {fn -> NIF.encode(term, options) end, &NIF.encode_continue(term, &1, &2)}
   end
 

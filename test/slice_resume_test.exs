@@ -28,7 +28,7 @@ defmodule Serdex.SliceResumeTest do
   end
 
   defp encode_paused(term, looks, escape \\ :json, maps \\ :naive) do
-    options = {escape, maps == :strict, looks}
+    options = {escape, maps == :strict, looks, nil}
 
     case NIF.run(NIF.encode(term, options), &NIF.encode_continue(term, &1, &2)) do
       {:ok, pieces} -> IO.iodata_to_binary(pieces)

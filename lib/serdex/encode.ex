@@ -19,7 +19,7 @@ defmodule Serdex.Encode do
   import Bitwise
 
   alias Serdex.{EncodeError, NIF}
-  alias Serdex.Encode.Options
+  alias Serdex.Encode.{Derived, Options}
 
   @typedoc """
   The encoding options an encoder implementation receives, to pass on as they are. They
@@ -46,7 +46,7 @@ defmodule Serdex.Encode do
   def to_iodata!(term, opts \\ []) do
     opts = options(opts)
     {escape, strict?} = Options.modes(opts)
-    nif_options = {escape, strict?, nil}
+    nif_options = {escape, strict?, nil, Derived.structs()}
 
     case NIF.run(NIF.encode(term, nif_options), &NIF.encode_continue(term, &1, &2)) do
       {:ok, json} when is_binary(json) -> json

@@ -62,8 +62,10 @@ defimpl Serdex.Encoder, for: Any do
 
     # Up to 32 fields in their sorted order are the order a map iterates in, and the NIF
     # encodes the map. Any other order is kept by encoding the fields as pairs.
+    take? = length(fields) <= 32 and fields == Enum.sort(fields)
+
     body =
-      if length(fields) <= 32 and fields == Enum.sort(fields) do
+      if take? do
         quote do: Serdex.Encode.map(Map.take(struct, unquote(fields)), opts)
       else
         quote do
@@ -73,6 +75,19 @@ defimpl Serdex.Encoder, for: Any do
 
     quote do
       defimpl Serdex.Encoder, for: unquote(module) do
+        @on_load :__serdex_loaded__
+
+        @doc false
+        # How the NIF writes what `encode/2` writes (see Serdex.Encode.Derived).
+        def __serdex_derived__, do: {unquote(take?), unquote(fields)}
+
+        @doc false
+        # Only a BIF here: in embedded mode no other module may be loaded yet.
+        def __serdex_loaded__ do
+          _ = :persistent_term.erase(unquote(Serdex.Encode.Derived.key()))
+          :ok
+        end
+
         def encode(struct, opts), do: unquote(body)
       end
     end

@@ -5,6 +5,8 @@
 //! pieces around them: structs, atoms the NIF API cannot name and terms that are not JSON
 //! types (tuples, pids, bitstrings, ...), which go through the `Serdex.Encoder` protocol as
 //! in Jason; and integers too long to print quickly, which are printed on a dirty scheduler.
+//! A struct whose `Serdex.Encoder` is derived is written here, as its implementation would
+//! write it, when the Elixir side lists it (see `Serdex.Encode.Derived`).
 //! A tuple becomes the hole `{:value, tuple}`. A map key the NIF cannot write (see
 //! [`key_text`]) becomes the hole `{:key, key}`; under `maps: :strict`, where every key must
 //! be compared, its whole map becomes a hole instead.
@@ -24,6 +26,7 @@ use rustler::sys::ErlNifTerm;
 use rustler::types::tuple::make_tuple;
 use rustler::{Atom, Binary, Encoder as _, Env, ListIterator, Resource, Term, TermType};
 
+use crate::atom_names::AtomNames;
 use crate::binaries;
 use crate::slices::Pacing;
 use crate::terms::{self, MapEntries};
@@ -110,6 +113,9 @@ enum FrameState {
         at: usize,
         key: bool,
     },
+    Struct {
+        consumed: usize,
+    },
 }
 
 /// The result of an encode that did not fail.
@@ -160,6 +166,13 @@ enum Frame<'a> {
         at: usize,
         value: Option<Term<'a>>,
     },
+    /// A struct with a derived encoder: the fields left to write, in the order its
+    /// implementation writes them.
+    Struct {
+        map: Term<'a>,
+        fields: Term<'a>,
+        consumed: usize,
+    },
 }
 
 /// Encodes `root` until it is finished or `meter` ends the slice. `resume` carries on the
@@ -169,6 +182,7 @@ pub fn encode<'a, M: Meter>(
     env: Env<'a>,
     root: Term<'a>,
     options: Options,
+    structs: Option<Term<'a>>,
     resume: Option<(Progress, Term<'a>, Option<Term<'a>>)>,
     meter: &mut M,
 ) -> Result<Outcome<'a>, Failure<'a>> {
@@ -186,6 +200,8 @@ pub fn encode<'a, M: Meter>(
         to_list: None,
         budget: 0,
         empty_list: Term::list_new_empty(env).as_c_arg(),
+        structs,
+        names: AtomNames::take(),
     };
     match resume {
         None => {
@@ -298,6 +314,9 @@ struct Encoder<'a> {
     budget: isize,
     /// `[]`, to tell the end of a list without a call into the VM.
     empty_list: ErlNifTerm,
+    /// The structs with a derived encoder: `%{module => {take?, fields}}`.
+    structs: Option<Term<'a>>,
+    names: AtomNames,
 }
 
 impl<'a> Encoder<'a> {
@@ -311,6 +330,11 @@ impl<'a> Encoder<'a> {
                 pairs, consumed, ..
             } => self.walk_map(top, *pairs, *consumed),
             Frame::Text { text, at, value } => self.text_part(*text, *at, *value),
+            Frame::Struct {
+                map,
+                fields,
+                consumed,
+            } => self.walk_struct(top, *map, *fields, *consumed),
         }
     }
 
@@ -389,6 +413,63 @@ impl<'a> Encoder<'a> {
         }
     }
 
+    /// Writes the fields of a struct with a derived encoder. A field the struct lacks is
+    /// left out, as `Map.take/2` leaves it out (see `open_struct` for `Map.fetch!/2`).
+    fn walk_struct(
+        &mut self,
+        top: usize,
+        map: Term<'a>,
+        mut fields: Term<'a>,
+        mut consumed: usize,
+    ) -> Result<(), Failure<'a>> {
+        loop {
+            let Some((field, rest)) = terms::list_cell(fields) else {
+                room(&mut self.out, 1)?;
+                self.out.push(b'}');
+                self.stack.pop();
+                return Ok(());
+            };
+            fields = rest;
+            let Some(value) = terms::map_value(map, field) else {
+                continue;
+            };
+            room(&mut self.out, 1)?;
+            if consumed > 0 {
+                self.out.push(b',');
+            }
+            consumed += 1;
+            self.budget -= 1;
+            if !self.atom_key(field)? {
+                room(&mut self.out, 1)?;
+                self.key_hole(field);
+                self.out.push(b':');
+            }
+            if self.value(value)? || self.budget <= 0 {
+                self.stack[top] = Frame::Struct {
+                    map,
+                    fields,
+                    consumed,
+                };
+                return Ok(());
+            }
+        }
+    }
+
+    /// Writes an atom key and its colon; false, having written nothing, when the NIF API
+    /// cannot read the atom's name.
+    #[inline]
+    fn atom_key(&mut self, atom: Term<'a>) -> Result<bool, Failure<'a>> {
+        let Some(name) = self.names.get(atom) else {
+            return Ok(false);
+        };
+        room(&mut self.out, writer::escaped_length_bound(name.len()) + 3)?;
+        if !writer::write_plain(&mut self.out, name.as_bytes(), self.options.escape) {
+            writer::write_string(&mut self.out, name, self.options.escape);
+        }
+        self.out.push(b':');
+        Ok(true)
+    }
+
     /// Writes the next part of a long string, and once it is all written, the value that
     /// follows it if it is a key.
     fn text_part(
@@ -460,6 +541,9 @@ impl<'a> Encoder<'a> {
         key: Term<'a>,
         value: Term<'a>,
     ) -> Result<Option<Term<'a>>, Failure<'a>> {
+        if !self.options.strict_keys && key.get_type() == TermType::Atom && self.atom_key(key)? {
+            return Ok(Some(value));
+        }
         let Some(text) = key_text(key)? else {
             // Written by the Elixir side, quoted; only under `maps: :naive`, as a strict map
             // with such a key is a hole as a whole.
@@ -584,9 +668,14 @@ impl<'a> Encoder<'a> {
             self.out.extend_from_slice(b"{}");
             return Ok(false);
         }
-        if terms::map_value(term, __struct__().as_c_arg()).is_some()
-            || self.options.strict_keys && (size > LARGE_MAP || has_foreign_key(term, size)?)
-        {
+        if let Some(module) = terms::map_value(term, __struct__().to_term(self.env)) {
+            if self.open_struct(term, module)? {
+                return Ok(true);
+            }
+            self.hole(term);
+            return Ok(false);
+        }
+        if self.options.strict_keys && (size > LARGE_MAP || has_foreign_key(term, size)?) {
             self.hole(term);
             return Ok(false);
         }
@@ -613,6 +702,38 @@ impl<'a> Encoder<'a> {
         Ok(true)
     }
 
+    /// Opens a frame for a struct of `module` if its encoder is derived; false otherwise,
+    /// and for a struct that lacks a field its implementation fetches with `Map.fetch!/2`
+    /// (which raises there).
+    fn open_struct(&mut self, term: Term<'a>, module: Term<'a>) -> Result<bool, Failure<'a>> {
+        let Some(derived) = self
+            .structs
+            .and_then(|structs| terms::map_value(structs, module))
+        else {
+            return Ok(false);
+        };
+        let Ok((take, fields)) = derived.decode::<(bool, Term<'a>)>() else {
+            return Ok(false);
+        };
+        if !take {
+            let mut rest = fields;
+            while let Some((field, tail)) = terms::list_cell(rest) {
+                if terms::map_value(term, field).is_none() {
+                    return Ok(false);
+                }
+                rest = tail;
+            }
+        }
+        room(&mut self.out, 1)?;
+        self.out.push(b'{');
+        self.stack.push(Frame::Struct {
+            map: term,
+            fields,
+            consumed: 0,
+        });
+        Ok(true)
+    }
+
     #[inline]
     fn atom(&mut self, term: Term<'a>) -> Result<(), Failure<'a>> {
         // The common atoms are recognized without reading their names.
@@ -633,12 +754,12 @@ impl<'a> Encoder<'a> {
 
     #[inline(never)]
     fn named_atom(&mut self, term: Term<'a>) -> Result<(), Failure<'a>> {
-        match term.atom_to_string() {
-            Ok(name) => {
+        match self.names.get(term) {
+            Some(name) => {
                 room(&mut self.out, writer::escaped_length_bound(name.len()) + 2)?;
-                writer::write_string(&mut self.out, &name, self.options.escape);
+                writer::write_string(&mut self.out, name, self.options.escape);
             }
-            Err(_) => self.hole(term),
+            None => self.hole(term),
         }
         Ok(())
     }
@@ -779,6 +900,11 @@ impl<'a> Encoder<'a> {
                     let term = (text, value.unwrap_or(text)).encode(env);
                     (FrameState::Text { at, key }, term)
                 }
+                Frame::Struct {
+                    map,
+                    fields,
+                    consumed,
+                } => (FrameState::Struct { consumed }, (map, fields).encode(env)),
             };
             states.push(state);
             terms = terms.list_prepend(term);
@@ -790,7 +916,11 @@ impl<'a> Encoder<'a> {
             frames: states,
         };
         let job = Job(Mutex::new(Some(progress)));
-        Outcome::Paused(job, (holes, terms).encode(env), self.to_list.take())
+        let structs = self
+            .structs
+            .unwrap_or_else(|| rustler::types::atom::nil().to_term(env));
+        let terms = (holes, terms, structs).encode(env);
+        Outcome::Paused(job, terms, self.to_list.take())
     }
 
     /// Takes up an encode where [`Encoder::suspend`] left it; `entries` lists the innermost
@@ -801,8 +931,10 @@ impl<'a> Encoder<'a> {
         terms: Term<'a>,
         entries: Option<Term<'a>>,
     ) -> Result<(), Failure<'a>> {
-        let (holes, frames): (Term<'a>, Term<'a>) = terms.decode().map_err(|_| Failure::BadJob)?;
+        let (holes, frames, structs): (Term<'a>, Term<'a>, Term<'a>) =
+            terms.decode().map_err(|_| Failure::BadJob)?;
         self.holes = Some(holes);
+        self.structs = (structs.get_type() == TermType::Map).then_some(structs);
         self.saved = progress.saved;
         self.options = progress.options;
         self.out = progress.out;
@@ -851,6 +983,15 @@ impl<'a> Encoder<'a> {
                     value: key.then_some(value),
                 }
             }
+            FrameState::Struct { consumed } => {
+                let (map, fields): (Term<'a>, Term<'a>) =
+                    term.decode().map_err(|_| Failure::BadJob)?;
+                Frame::Struct {
+                    map,
+                    fields,
+                    consumed,
+                }
+            }
         });
         Ok(true)
     }
@@ -859,6 +1000,7 @@ impl<'a> Encoder<'a> {
 impl Drop for Encoder<'_> {
     fn drop(&mut self) {
         recycle(std::mem::take(&mut self.out));
+        std::mem::take(&mut self.names).give_back();
     }
 }
 

@@ -6,6 +6,7 @@
 //! dirty CPU scheduler, because no slice can bound them: printing an integer of thousands of
 //! digits, and a decode that allows such integers.
 
+mod atom_names;
 mod binaries;
 mod encoder;
 mod slices;
@@ -291,15 +292,16 @@ fn format_slice<'a>(
     })
 }
 
-/// The escape mode, whether map keys are strict, and the pacing: nil, or for tests a number
-/// of looks per slice (see [`Pacing`]).
-type EncodeOptions<'a> = (Atom, bool, Term<'a>);
+/// The escape mode, whether map keys are strict, the pacing (nil, or for tests a number of
+/// looks per slice, see [`Pacing`]), and the structs with a derived encoder (a map, or nil;
+/// see `Serdex.Encode.Derived`).
+type EncodeOptions<'a> = (Atom, bool, Term<'a>, Term<'a>);
 
 #[rustler::nif]
 fn encode<'a>(
     env: Env<'a>,
     term: Term<'a>,
-    (escape, strict_keys, pacing): EncodeOptions<'a>,
+    (escape, strict_keys, pacing, structs): EncodeOptions<'a>,
 ) -> NifResult<Term<'a>> {
     let escape = if escape == atoms::unicode_safe() {
         Escape::UnicodeSafe
@@ -316,7 +318,11 @@ fn encode<'a>(
         pacing: Pacing::from_term(pacing),
     };
     in_slice(env, options.pacing, |slice| {
-        encode_result(env, encoder::encode(env, term, options, None, slice))
+        let structs = (structs.get_type() == rustler::TermType::Map).then_some(structs);
+        encode_result(
+            env,
+            encoder::encode(env, term, options, structs, None, slice),
+        )
     })
 }
 
@@ -333,7 +339,8 @@ fn encode_continue<'a>(
     let entries = given(entries);
     let options = progress.options();
     in_slice(env, options.pacing, |slice| {
-        let result = encoder::encode(env, term, options, Some((progress, terms, entries)), slice);
+        let resume = Some((progress, terms, entries));
+        let result = encoder::encode(env, term, options, None, resume, slice);
         encode_result(env, result)
     })
 }

@@ -72,12 +72,12 @@ pub fn map_size(term: Term<'_>) -> Option<usize> {
 
 /// The value of `key` in `map`.
 #[inline]
-pub fn map_value<'a>(map: Term<'a>, key: ErlNifTerm) -> Option<Term<'a>> {
+pub fn map_value<'a>(map: Term<'a>, key: Term<'a>) -> Option<Term<'a>> {
     let env = map.get_env();
     let mut value = ErlNifTerm::default();
-    // SAFETY: `map` belongs to `env`, and `key` is an atom (valid in every env).
+    // SAFETY: `map` and `key` belong to `env`; the VM writes the value on success.
     unsafe {
-        (sys::enif_get_map_value(env.as_c_arg(), map.as_c_arg(), key, &mut value) != 0)
+        (sys::enif_get_map_value(env.as_c_arg(), map.as_c_arg(), key.as_c_arg(), &mut value) != 0)
             .then(|| Term::new(env, value))
     }
 }
