@@ -531,13 +531,15 @@ impl Parser {
         let start = self.pos + 1;
         // Most strings are short and plain: their end is found in one scan.
         let window = &input[..input.len().min(start + CHUNK)];
-        let end = skip_plain(window, start);
+        let (end, high) = skip_plain(window, start);
         if window.get(end) == Some(&b'"') {
-            let mut checked = start;
-            check_utf8(input, &mut checked, end, false)?;
+            if high {
+                let mut checked = start;
+                check_utf8(input, &mut checked, end, false)?;
+            }
             self.pos = end + 1;
             let value = Str {
-                // SAFETY: checked as UTF-8 just above.
+                // SAFETY: ASCII, or checked as UTF-8 just above.
                 text: unsafe { std::str::from_utf8_unchecked(&input[start..end]) },
                 start,
                 end,
@@ -608,7 +610,7 @@ impl Parser {
         let window = &input[..limit];
         let mut i = scan.at;
         if !scan.escaped {
-            i = skip_plain(window, i);
+            i = skip_plain(window, i).0;
             match input.get(i) {
                 Some(b'"') => {}
                 Some(b'\\') => {
@@ -631,7 +633,7 @@ impl Parser {
                     Some(b'\\') => i = self.unescape(input, i)?,
                     Some(&byte) if byte < 0x20 => return Err(control_character(byte, i)),
                     Some(_) => {
-                        let end = skip_plain(window, i);
+                        let end = skip_plain(window, i).0;
                         self.scratch.extend_from_slice(&input[i..end]);
                         i = end;
                     }
@@ -873,17 +875,19 @@ fn check_non_ascii(
 }
 
 /// Returns the first position at or after `from` holding a quote, a backslash or a control
-/// character (or the end of input). Eight bytes are tested at a time where possible.
+/// character (or the end of input), and false when every byte before it is ASCII (true
+/// does not promise the opposite). Eight bytes or more are tested at a time where possible.
 #[inline]
-fn skip_plain(input: &[u8], from: usize) -> usize {
-    let mut i = scan::skip_plain_words(input, from);
+fn skip_plain(input: &[u8], from: usize) -> (usize, bool) {
+    let (mut i, mut high) = scan::skip_plain_words(input, from);
     while let Some(&byte) = input.get(i) {
         if byte == b'"' || byte == b'\\' || byte < 0x20 {
             break;
         }
+        high |= byte >= 0x80;
         i += 1;
     }
-    i
+    (i, high)
 }
 
 fn skip_digits(input: &[u8], from: usize) -> usize {

@@ -4,21 +4,28 @@
 /// control character, having skipped whole blocks of plain bytes: sixteen at a time with
 /// SSE2 on x86-64 (part of its baseline), then eight at a time. It stops before the last (up
 /// to seven) bytes, so callers finish byte by byte.
+///
+/// Also returns false when every skipped byte is ASCII (true may be returned for a block
+/// that holds non-ASCII bytes only after the position), so that a parser can do without a
+/// second pass to check UTF-8.
 #[inline]
-pub(crate) fn skip_plain_words(bytes: &[u8], from: usize) -> usize {
+pub(crate) fn skip_plain_words(bytes: &[u8], from: usize) -> (usize, bool) {
     #[cfg(target_arch = "x86_64")]
-    let from = skip_plain_blocks(bytes, from);
-    skip_plain_u64(bytes, from)
+    let (from, high) = skip_plain_blocks(bytes, from);
+    #[cfg(not(target_arch = "x86_64"))]
+    let high = false;
+    let (at, high_in_words) = skip_plain_u64(bytes, from);
+    (at, high || high_in_words)
 }
 
 /// Sixteen bytes at a time; returns the exact position of the first byte that needs
 /// attention, or where fewer than sixteen bytes remain.
 #[cfg(target_arch = "x86_64")]
 #[inline]
-fn skip_plain_blocks(bytes: &[u8], from: usize) -> usize {
+fn skip_plain_blocks(bytes: &[u8], from: usize) -> (usize, bool) {
     use std::arch::x86_64::{
         _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8,
+        _mm_set1_epi8, _mm_setzero_si128,
     };
     let mut i = from;
     // SAFETY: SSE2 is always there on x86-64, and every load reads 16 bytes at `i` with
@@ -27,8 +34,10 @@ fn skip_plain_blocks(bytes: &[u8], from: usize) -> usize {
         let quote = _mm_set1_epi8(b'"' as i8);
         let backslash = _mm_set1_epi8(b'\\' as i8);
         let last_control = _mm_set1_epi8(0x1F);
+        let mut seen = _mm_setzero_si128();
         while i + 16 <= bytes.len() {
             let block = _mm_loadu_si128(bytes.as_ptr().add(i).cast());
+            seen = _mm_or_si128(seen, block);
             // A byte is at most 0x1F (unsigned) when the minimum of it and 0x1F is itself.
             let control = _mm_cmpeq_epi8(_mm_min_epu8(block, last_control), block);
             let quote_or_backslash = _mm_or_si128(
@@ -37,23 +46,28 @@ fn skip_plain_blocks(bytes: &[u8], from: usize) -> usize {
             );
             let mask = _mm_movemask_epi8(_mm_or_si128(quote_or_backslash, control)) as u32;
             if mask != 0 {
-                return i + mask.trailing_zeros() as usize;
+                return (
+                    i + mask.trailing_zeros() as usize,
+                    _mm_movemask_epi8(seen) != 0,
+                );
             }
             i += 16;
         }
+        (i, _mm_movemask_epi8(seen) != 0)
     }
-    i
 }
 
 /// Eight bytes at a time in a `u64`; stops at the start of the word that holds a byte that
 /// needs attention.
 #[inline]
-fn skip_plain_u64(bytes: &[u8], from: usize) -> usize {
+fn skip_plain_u64(bytes: &[u8], from: usize) -> (usize, bool) {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let mut i = from;
+    let mut seen = 0;
     while i + 8 <= bytes.len() {
         let word = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("eight bytes"));
+        seen |= word;
         let quote = word ^ (ONES * u64::from(b'"'));
         let backslash = word ^ (ONES * u64::from(b'\\'));
         // A byte is flagged when it is zero in `quote` or `backslash`, or below 0x20 in `word`.
@@ -65,7 +79,7 @@ fn skip_plain_u64(bytes: &[u8], from: usize) -> usize {
         }
         i += 8;
     }
-    i
+    (i, seen & HIGHS != 0)
 }
 
 #[cfg(test)]
@@ -87,8 +101,11 @@ mod tests {
                     let mut bytes = vec![b'x'; len];
                     bytes[at] = special;
                     for from in [0, 1, 5, 16, 17].into_iter().filter(|&f| f <= len) {
-                        let stop = skip_plain_words(&bytes, from);
+                        let (stop, high) = skip_plain_words(&bytes, from);
                         let first = (from..len).find(|&i| needs_attention(bytes[i]));
+                        if bytes[from..stop].iter().any(|&b| b >= 0x80) {
+                            assert!(high, "len {len}, byte {special:#x} at {at}, from {from}");
+                        }
                         match first {
                             Some(first) => assert!(
                                 (from..=first).contains(&stop),

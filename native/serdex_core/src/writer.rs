@@ -229,7 +229,7 @@ pub fn write_escaped(out: &mut Vec<u8>, text: &str, escape: Escape) {
     let mut i = 0;
     loop {
         if escape == Escape::Json {
-            i = scan::skip_plain_words(bytes, i);
+            i = scan::skip_plain_words(bytes, i).0;
         }
         while i < bytes.len() && !table[usize::from(bytes[i])] {
             i += 1;

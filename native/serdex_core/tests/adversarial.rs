@@ -52,3 +52,27 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     );
     assert_eq!(parsed.map(|events| events.len()), Ok(2_000_000));
 }
+
+/// Plain strings are checked for UTF-8 only when the scan for their end saw a byte above
+/// 0x7F, so a bad byte must be caught wherever it falls: in a sixteen-byte block, in an
+/// eight-byte word, or in the bytes finished one at a time.
+#[test]
+fn invalid_utf8_is_caught_anywhere_in_a_plain_string() {
+    for length in 1..70 {
+        for at in 0..length {
+            let mut text = vec![b'a'; length];
+            text[at] = 0xFF;
+            for (open, close) in [("\"", "\""), ("{\"", "\":1}"), ("[\"", "\"]")] {
+                let mut input = open.as_bytes().to_vec();
+                input.extend_from_slice(&text);
+                input.extend_from_slice(close.as_bytes());
+                let error = events(&input, Limits::default()).unwrap_err();
+                assert_eq!(error.kind, ErrorKind::InvalidUtf8, "{length} {at} {open}");
+            }
+            let mut valid = vec![b'a'; length];
+            valid.splice(at..=at, "é".bytes());
+            let input = [b"\"".as_slice(), &valid, b"\""].concat();
+            assert!(events(&input, Limits::default()).is_ok(), "{length} {at}");
+        }
+    }
+}
