@@ -9,13 +9,28 @@
 }:
 let
   inherit (pkgs) lib;
-  craneLib = (crane.mkLib pkgs).overrideToolchain (
+  # crane's dummy source for the dependencies reads every manifest it finds under
+  # the cargo source's root, the whole repository; keeping only the workspace's
+  # means that editing nix/template's never rebuilds the dependencies.
+  workspaceFiles = map toString (lib.fileset.toList sources.cargoFiles);
+  inWorkspace = path: builtins.elem (toString path) workspaceFiles;
+  withToolchain = (crane.mkLib pkgs).overrideToolchain (
     p: p.rust-bin.fromRustupToolchainFile ../rust-toolchain.toml
+  );
+  craneLib = withToolchain.overrideScope (
+    _final: prev: {
+      findCargoFiles =
+        src:
+        let
+          found = prev.findCargoFiles src;
+        in
+        found // { cargoTomls = builtins.filter inWorkspace found.cargoTomls; };
+    }
   );
   crate = (builtins.fromTOML (builtins.readFile ../native/serdex_nif/Cargo.toml)).package;
 
-  # Editing Elixir code, the demo or nix/ never rebuilds the NIF itself (see
-  # nix/sources.nix for the one edit that rebuilds its dependencies).
+  # Editing Elixir code, the demo or nix/ (the template included) never rebuilds
+  # the NIF or its dependencies.
   commonArgs = platform.cargoEnv // {
     pname = crate.name;
     inherit (crate) version;

@@ -11,6 +11,12 @@ let
     unions
     ;
 
+  cargoFiles = unions [
+    ../Cargo.toml
+    ../Cargo.lock
+    ../native
+  ];
+
   # Left behind by cargo, mix and `nix build` in a checkout; never an input.
   buildOutputs = unions [
     (maybeMissing ../_build)
@@ -23,19 +29,13 @@ let
   ];
 in
 {
-  # The Cargo workspace, with every file under native/. crane's dummy source for
-  # buildDepsOnly reads every Cargo.toml under this set's root, the repository,
-  # so editing one under nix/template rebuilds the dependencies; nothing else
-  # outside this set does. A plain store path instead would stop that, but it
-  # cannot be read before it is built, so `nix flake check --no-build` and
-  # `nix build --dry-run` would fail on a machine that has not built it yet.
+  # The Cargo workspace, with every file under native/. nix/nif.nix also gives
+  # crane its list of files, so that the dependencies' dummy source reads this
+  # set's manifests only.
+  inherit cargoFiles;
   cargo = toSource {
     root = ../.;
-    fileset = unions [
-      ../Cargo.toml
-      ../Cargo.lock
-      ../native
-    ];
+    fileset = cargoFiles;
   };
 
   # The ExUnit suite reads the demo, the Cargo workspace, the locks and

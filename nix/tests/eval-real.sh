@@ -25,7 +25,8 @@
 #      Any error, and any line of warning or trace output, fails.
 #   2. every derivation again, writing it, with meta and passthru forced too.
 #   3. that crane's own logic ran on this repository: the dummy source for the
-#      dependencies, and one vendored crate per crate of Cargo.lock.
+#      dependencies, which changes with the workspace's manifests and not with
+#      the template's, and one vendored crate per crate of Cargo.lock.
 #   4. that nix/tests/emulate-checks.sh, which runs against the stubs in
 #      nix/tests/stubs, runs what the real crane runs: the same cargo command
 #      in each phase, the same variables, the same sources (equal store paths),
@@ -179,6 +180,20 @@ dummy_has_manifests() {
   done
 }
 expect "mkDummySrc stubbed the workspace's manifests" dummy_has_manifests
+# The dependencies build again when a manifest of the workspace changes, and only then:
+# not when the template's do.
+deps_drv() { nix_ eval --raw "git+file://$1#packages.$system.nif.cargoArtifacts.drvPath" 2>>"$work/eval.err"; }
+with_dependency_added() {
+  cp -R "$work/flake" "$1"
+  printf '\n[dependencies.itoa]\nversion = "1"\n' >>"$1/$2"
+  git -C "$1" -c user.name=eval-real -c user.email=eval-real@localhost commit -qam "edit $2"
+}
+with_dependency_added "$work/template-edited" nix/template/native/my_nif/Cargo.toml
+with_dependency_added "$work/workspace-edited" native/serdex_core/Cargo.toml
+expect "a dependency added to the template's manifest leaves the NIF's dependency build as it is" \
+  test "$(deps_drv "$work/flake")" = "$(deps_drv "$work/template-edited")"
+expect "a dependency added to the workspace's manifest makes a new one" \
+  test "$(deps_drv "$work/flake")" != "$(deps_drv "$work/workspace-edited")"
 crates_in_lock="$(grep -c '^checksum = ' "$work/flake/Cargo.lock")"
 crates_vendored="$(nix_ path-info --recursive "$(real "packages.$system.nif.drvPath")" | grep -c -- '-cargo-package-.*\.drv$' || true)"
 expect "vendorCargoDeps fetches each of the $crates_in_lock crates of Cargo.lock ($crates_vendored)" \

@@ -21,6 +21,9 @@ in
       inherit pkgs;
       toolchain = if builtins.isFunction f then f pkgs else f;
     };
+  # Overrides replace crane's internals (nix/nif.nix narrows findCargoFiles),
+  # which the stand-in does not have: the calls it records stay the same.
+  overrideScope = _: import ./lib.nix { inherit pkgs toolchain; };
   # crane's lib/fileset/commonCargoSources.nix: Cargo.toml, Cargo.lock, *.rs and
   # *.toml files. Not used by this flake any more; kept so that an older
   # nix/ (which used it) can still be run by nix/tests/emulate-checks.sh.
