@@ -1,6 +1,8 @@
 //! Writing JSON scalars into a byte buffer: strings with the chosen escaping, and numbers in
 //! their shortest exact form.
 
+use std::ptr;
+
 use crate::scan;
 
 /// Which characters a string escapes beyond what JSON requires.
@@ -302,19 +304,18 @@ pub fn write_u64(out: &mut Vec<u8>, value: u64) {
 /// shortest digits that read back as `value`, in fixed notation (`0.001`, `123.0`) or
 /// scientific notation (`1.0e22`, `1.2e-5`) by the VM's rule (see `fixed_window`).
 ///
-/// Ryū finds the same digits and writes them the same way in either notation, except that
-/// its fixed window is wider and it leaves out the `.0` of a one-digit mantissa in
-/// scientific notation. So Ryū's text is kept, and only rewritten where it is fixed but the
-/// VM's is not, or where it needs that `.0`.
+/// Żmij finds the same digits as the VM's Ryū, faster, and writes them the same way in
+/// fixed notation. Its text is kept, and only rewritten where it is fixed but the VM's is
+/// not, or where it is scientific: there the VM writes no `+` in the exponent and always a
+/// digit after the point.
 pub fn write_f64(out: &mut Vec<u8>, value: f64) {
     debug_assert!(value.is_finite());
-    // Ryū prints at most 24 bytes; the VM's form of the same digits at most 2 more.
-    out.reserve(26);
+    let mut printer = zmij::Buffer::new();
+    let text = printer.format_finite(value).as_bytes();
     let start = out.len();
-    // SAFETY: 26 bytes are reserved past `start`; `format64` writes `written` of them, all
-    // ASCII, before the length is moved over them.
-    let written = unsafe { ryu::raw::format64(value, out.as_mut_ptr().add(start)) };
-    unsafe { out.set_len(start + written) };
+    // Żmij prints at most 24 bytes; the VM's form of the same digits at most 2 more.
+    out.reserve(26);
+    append_short(out, text);
     let magnitude = value.abs();
     // The common case, decided without reading the text: both write a fraction from 0.001
     // up to 10^16 in fixed notation.
@@ -324,6 +325,9 @@ pub fn write_f64(out: &mut Vec<u8>, value: f64) {
         return;
     }
     let unsigned = start + usize::from(value.is_sign_negative());
+    if let Some(plus) = out[unsigned..].iter().position(|&byte| byte == b'+') {
+        out.remove(unsigned + plus);
+    }
     match out[unsigned..].iter().position(|&byte| byte == b'e') {
         // `1e30` becomes `1.0e30`.
         Some(1) => {
@@ -339,7 +343,37 @@ pub fn write_f64(out: &mut Vec<u8>, value: f64) {
     }
 }
 
-/// Whether the VM writes the value of Ryū's fixed notation `text` (`12.5`, `1000.0`,
+/// Appends `text` of at most 24 bytes, where `out` has room for them, with copies of fixed
+/// sizes: a call to `memcpy` for each number costs more than printing it.
+#[inline]
+fn append_short(out: &mut Vec<u8>, text: &[u8]) {
+    let length = text.len();
+    assert!(length <= 24 && out.capacity() - out.len() >= length);
+    // SAFETY: `out` has room for `length` bytes past its end (asserted), and each copy reads
+    // and writes within the first `length` bytes of `text` and of that room; two copies may
+    // overlap, writing the same bytes twice.
+    unsafe {
+        let source = text.as_ptr();
+        let target = out.as_mut_ptr().add(out.len());
+        if length >= 16 {
+            ptr::copy_nonoverlapping(source, target, 16);
+            ptr::copy_nonoverlapping(source.add(length - 16), target.add(length - 16), 16);
+        } else if length >= 8 {
+            ptr::copy_nonoverlapping(source, target, 8);
+            ptr::copy_nonoverlapping(source.add(length - 8), target.add(length - 8), 8);
+        } else if length >= 4 {
+            ptr::copy_nonoverlapping(source, target, 4);
+            ptr::copy_nonoverlapping(source.add(length - 4), target.add(length - 4), 4);
+        } else {
+            for at in 0..length {
+                *target.add(at) = *source.add(at);
+            }
+        }
+        out.set_len(out.len() + length);
+    }
+}
+
+/// Whether the VM writes the value of Żmij's fixed notation `text` (`12.5`, `1000.0`,
 /// `0.00125`) in fixed notation too.
 fn fixed_text_is_the_vms(text: &[u8]) -> bool {
     let point = text
@@ -375,8 +409,8 @@ impl Digits {
     }
 }
 
-/// Reads Ryū's text for a positive value back into its shortest digits `d` and the exponent
-/// `e` such that the value is `d × 10^e`. Ryū prints those digits, padded with zeros in fixed
+/// Reads Żmij's text for a positive value (with no `+`) back into its shortest digits `d` and
+/// the exponent `e` such that the value is `d × 10^e`. Żmij prints those digits, padded with zeros in fixed
 /// notation; the shortest digits never end in zero, so every trailing zero is padding.
 fn shortest_digits(text: &[u8]) -> (Digits, i32) {
     let (mantissa, mut exponent) = match text.iter().position(|&byte| byte == b'e') {
