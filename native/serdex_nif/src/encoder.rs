@@ -107,7 +107,8 @@ enum FrameState {
     },
     Map {
         consumed: usize,
-        seen: Option<HashSet<String>>,
+        #[allow(clippy::box_collection)]
+        seen: Option<Box<HashSet<String>>>,
     },
     Text {
         at: usize,
@@ -156,8 +157,10 @@ enum Frame<'a> {
     Map {
         pairs: Option<Term<'a>>,
         consumed: usize,
-        /// The keys written so far, under `maps: :strict`.
-        seen: Option<HashSet<String>>,
+        /// The keys written so far, under `maps: :strict`. Boxed, as every frame is as large as
+        /// the largest: a frame is pushed for each list and map, and small ones push fastest.
+        #[allow(clippy::box_collection)]
+        seen: Option<Box<HashSet<String>>>,
     },
     /// A long string written part by part: what is written so far, and, for a key, the
     /// value that follows it.
@@ -681,7 +684,7 @@ impl<'a> Encoder<'a> {
         }
         room(&mut self.out, 1)?;
         self.out.push(b'{');
-        let seen = self.options.strict_keys.then(HashSet::new);
+        let seen = self.options.strict_keys.then(Box::default);
         if size > LARGE_MAP {
             self.to_list = Some(term);
             self.budget = 0;
