@@ -523,7 +523,6 @@ impl<'a> Encoder<'a> {
             self.out.push(b',');
         }
         if !self.options.strict_keys
-            && key.get_type() == TermType::Binary
             && let Some(bytes) = terms::binary_bytes(key)
             && bytes.len() <= TEXT_PART
         {
