@@ -528,6 +528,13 @@ proptest! {
     }
 
     #[test]
+    fn integers_are_written_as_rust_prints_them(value in any::<i64>(), prefix in 0..40usize) {
+        let mut out = vec![b'x'; prefix];
+        writer::write_i64(&mut out, value);
+        prop_assert_eq!(out[prefix..].to_vec(), value.to_string().into_bytes());
+    }
+
+    #[test]
     fn floats_are_written_shortest_and_read_back_exactly(bits in any::<u64>(), prefix in 0..40usize) {
         let value = f64::from_bits(bits);
         prop_assume!(value.is_finite());

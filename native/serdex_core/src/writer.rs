@@ -292,12 +292,48 @@ fn write_unicode_escape(out: &mut Vec<u8>, unit: u16) {
 }
 
 pub fn write_i64(out: &mut Vec<u8>, value: i64) {
-    out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
+    if value < 0 {
+        out.push(b'-');
+    }
+    write_u64(out, value.unsigned_abs());
 }
 
-pub fn write_u64(out: &mut Vec<u8>, value: u64) {
-    out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
+/// Writes the digits straight into `out`, two at a time from the last: printing into a
+/// buffer of its own and copying from there costs more than the printing.
+pub fn write_u64(out: &mut Vec<u8>, mut value: u64) {
+    let length = value.checked_ilog10().unwrap_or(0) as usize + 1;
+    out.reserve(length);
+    // SAFETY: `length` bytes are reserved past the end of `out`, and each write lands in
+    // them: `at` starts at their end and moves down by as many digits as it writes, once
+    // for every digit of `value`.
+    unsafe {
+        let mut at = out.as_mut_ptr().add(out.len() + length);
+        while value >= 100 {
+            let pair = (value % 100) as usize * 2;
+            value /= 100;
+            at = at.sub(2);
+            ptr::copy_nonoverlapping(DIGIT_PAIRS.as_ptr().add(pair), at, 2);
+        }
+        if value >= 10 {
+            ptr::copy_nonoverlapping(DIGIT_PAIRS.as_ptr().add(value as usize * 2), at.sub(2), 2);
+        } else {
+            *at.sub(1) = b'0' + value as u8;
+        }
+        out.set_len(out.len() + length);
+    }
 }
+
+/// `00`, `01`, … `99`.
+const DIGIT_PAIRS: [u8; 200] = {
+    let mut pairs = [0; 200];
+    let mut n = 0;
+    while n < 100 {
+        pairs[n * 2] = b'0' + (n / 10) as u8;
+        pairs[n * 2 + 1] = b'0' + (n % 10) as u8;
+        n += 1;
+    }
+    pairs
+};
 
 /// Appends `value` (which must be finite, as every BEAM float is) exactly as
 /// `:erlang.float_to_binary(value, [:short])` writes it, which is what Jason writes: the
@@ -495,7 +531,7 @@ fn write_scientific(out: &mut Vec<u8>, digits: &[u8], exponent: i32) {
     out.extend_from_slice(if rest.is_empty() { b"0" } else { rest });
     out.push(b'e');
     let scientific_exponent = exponent + digits.len() as i32 - 1;
-    out.extend_from_slice(itoa::Buffer::new().format(scientific_exponent).as_bytes());
+    write_i64(out, i64::from(scientific_exponent));
 }
 
 #[cfg(test)]
@@ -654,6 +690,24 @@ mod tests {
             escaped("</script>&<!--\u{2028}", Escape::HtmlSafe),
             "\"\\u003C\\/script>&\\u003C!--\\u2028\""
         );
+    }
+
+    #[test]
+    fn integers_are_written_with_every_digit() {
+        let mut edges = vec![i64::MIN, i64::MIN + 1, i64::MAX, 0];
+        for power in 0..19 {
+            let ten = 10i64.pow(power);
+            edges.extend([ten - 1, ten, ten + 1, -ten, 1 - ten]);
+        }
+        for value in edges {
+            // Text already in the buffer is kept.
+            let mut out = b"x".to_vec();
+            write_i64(&mut out, value);
+            assert_eq!(out, format!("x{value}").into_bytes());
+        }
+        let mut out = Vec::new();
+        write_u64(&mut out, u64::MAX);
+        assert_eq!(out, u64::MAX.to_string().into_bytes());
     }
 
     #[test]
