@@ -3,8 +3,6 @@
 
 use std::ptr;
 
-use crate::scan;
-
 /// Which characters a string escapes beyond what JSON requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Escape {
@@ -227,12 +225,12 @@ pub fn write_escaped(out: &mut Vec<u8>, text: &str, escape: Escape) {
         Escape::HtmlSafe => &ATTENTION_HTML,
     };
     let bytes = text.as_bytes();
+    if escape == Escape::Json {
+        return write_escaped_json(out, bytes);
+    }
     let mut copied = 0;
     let mut i = 0;
     loop {
-        if escape == Escape::Json {
-            i = scan::skip_plain_words(bytes, i).0;
-        }
         while i < bytes.len() && !table[usize::from(bytes[i])] {
             i += 1;
         }
@@ -263,6 +261,79 @@ pub fn write_escaped(out: &mut Vec<u8>, text: &str, escape: Escape) {
         copied = i;
     }
     out.extend_from_slice(&bytes[copied..]);
+}
+
+/// [`write_escaped`] in [`Escape::Json`], where only ASCII bytes are escaped: runs of other
+/// bytes are copied as they are scanned, and the byte a run stops at is escaped at once.
+#[inline(never)]
+fn write_escaped_json(out: &mut Vec<u8>, bytes: &[u8]) {
+    let needs_escape = |byte: u8| byte == b'"' || byte == b'\\' || byte < 0x20;
+    let mut i = 0;
+    loop {
+        i = copy_json_run(out, bytes, i);
+        // The run stopped at a byte to escape, or before the last few bytes.
+        let plain = i;
+        while i < bytes.len() && !needs_escape(bytes[i]) {
+            i += 1;
+        }
+        if i > plain {
+            out.extend_from_slice(&bytes[plain..i]);
+        }
+        let Some(&byte) = bytes.get(i) else {
+            return;
+        };
+        write_ascii_escape(out, byte);
+        i += 1;
+    }
+}
+
+/// Copies the bytes of `bytes` from `from` on that need no escape in [`Escape::Json`] into
+/// `out`, scanning and copying sixteen at a time, and returns where it stopped: at the first
+/// quote, backslash or control character, or where fewer than sixteen bytes are left.
+#[cfg(target_arch = "x86_64")]
+fn copy_json_run(out: &mut Vec<u8>, bytes: &[u8], from: usize) -> usize {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8, _mm_storeu_si128,
+    };
+    out.reserve(bytes.len() - from);
+    let mut at = from;
+    // SAFETY: SSE2 is part of the x86-64 baseline. Each load reads 16 bytes at `at` with
+    // `at + 16 <= bytes.len()`, and each store writes them at `out.len() + (at - from)`,
+    // within the `bytes.len() - from` bytes reserved; the length then moves over the bytes
+    // before the stop only.
+    unsafe {
+        let quote = _mm_set1_epi8(b'"' as i8);
+        let backslash = _mm_set1_epi8(b'\\' as i8);
+        let last_control = _mm_set1_epi8(0x1F);
+        let target = out.as_mut_ptr().add(out.len());
+        while at + 16 <= bytes.len() {
+            let block = _mm_loadu_si128(bytes.as_ptr().add(at).cast());
+            _mm_storeu_si128(target.add(at - from).cast(), block);
+            let flagged = _mm_or_si128(
+                _mm_cmpeq_epi8(_mm_min_epu8(block, last_control), block),
+                _mm_or_si128(
+                    _mm_cmpeq_epi8(block, quote),
+                    _mm_cmpeq_epi8(block, backslash),
+                ),
+            );
+            let mask = _mm_movemask_epi8(flagged) as u32;
+            if mask != 0 {
+                at += mask.trailing_zeros() as usize;
+                break;
+            }
+            at += 16;
+        }
+        out.set_len(out.len() + (at - from));
+    }
+    at
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn copy_json_run(out: &mut Vec<u8>, bytes: &[u8], from: usize) -> usize {
+    let stop = crate::scan::skip_plain_words(bytes, from).0;
+    out.extend_from_slice(&bytes[from..stop]);
+    stop
 }
 
 fn write_ascii_escape(out: &mut Vec<u8>, byte: u8) {
