@@ -5,6 +5,7 @@ pub mod bignum;
 pub mod decimal;
 pub mod error;
 pub mod formatter;
+pub mod key_cache;
 pub mod parser;
 mod scan;
 pub mod slice;

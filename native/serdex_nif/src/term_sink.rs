@@ -15,6 +15,7 @@ use crate::terms;
 use serdex_core::bignum;
 use serdex_core::decimal::{self, Integer};
 use serdex_core::error::ErrorKind;
+use serdex_core::key_cache::KeyCache;
 use serdex_core::parser::{Number, Sink, Str};
 
 rustler::atoms! {
@@ -89,6 +90,8 @@ pub struct TermSink<'a> {
     empty_list: ErlNifTerm,
     /// The text of each string key of the objects opened in this slice, innermost last.
     key_texts: Vec<&'a [u8]>,
+    /// The binaries of the keys met in this slice.
+    keys: KeyCache<'a, ErlNifTerm>,
     /// For each number of keys up to [`SMALL_MAP_KEYS`], the order of the last object with
     /// that many keys (see [`TermSink::make_map`]).
     key_orders: Vec<KeyOrder>,
@@ -97,6 +100,9 @@ pub struct TermSink<'a> {
 /// The keys of an object and the order in which the VM keeps them.
 #[derive(Default)]
 struct KeyOrder {
+    /// The keys' binaries: a key met again in the slice mostly gets the same one (see
+    /// [`KeyCache`]), which is cheaper to compare than the text.
+    terms: Vec<ErlNifTerm>,
     /// The keys one after another, and where each ends.
     text: Vec<u8>,
     ends: Vec<usize>,
@@ -105,8 +111,19 @@ struct KeyOrder {
 }
 
 impl KeyOrder {
-    fn is_for(&self, keys: &[&[u8]]) -> bool {
-        self.ends.len() == keys.len()
+    /// Whether the object of `members` (keys and values in turn), whose keys' texts are
+    /// `keys`, has the keys this order was learnt for.
+    fn is_for(&mut self, members: &[ErlNifTerm], keys: &[&[u8]]) -> bool {
+        let same_terms = self.terms.len() == keys.len()
+            && members
+                .iter()
+                .step_by(2)
+                .zip(&self.terms)
+                .all(|(member, known)| member == known);
+        if same_terms {
+            return true;
+        }
+        let same_text = self.ends.len() == keys.len()
             && keys
                 .iter()
                 .zip(&self.ends)
@@ -115,10 +132,17 @@ impl KeyOrder {
                     *start = end;
                     Some(same)
                 })
-                .all(|same| same)
+                .all(|same| same);
+        if same_text {
+            self.terms.clear();
+            self.terms.extend(members.iter().step_by(2));
+        }
+        same_text
     }
 
-    fn learn(&mut self, keys: &[&[u8]]) {
+    fn learn(&mut self, members: &[ErlNifTerm], keys: &[&[u8]]) {
+        self.terms.clear();
+        self.terms.extend(members.iter().step_by(2));
         self.text.clear();
         self.ends.clear();
         for key in keys {
@@ -161,6 +185,7 @@ impl<'a> TermSink<'a> {
             map_values: Vec::new(),
             empty_list: Term::list_new_empty(env).as_c_arg(),
             key_texts: Vec::new(),
+            keys: KeyCache::default(),
             key_orders: Vec::new(),
         }
     }
@@ -412,8 +437,8 @@ impl<'a> TermSink<'a> {
                 self.key_orders.resize_with(count + 1, KeyOrder::default);
             }
             let known = &mut self.key_orders[count];
-            if !known.is_for(keys) {
-                known.learn(keys);
+            if !known.is_for(members, keys) {
+                known.learn(members, keys);
             }
             for &at in &known.order {
                 self.map_keys.push(members[2 * at]);
@@ -579,6 +604,11 @@ impl Sink for TermSink<'_> {
     fn key(&mut self, key: Str<'_>) -> Result<(), ErrorKind> {
         let term = match self.shape.keys {
             Keys::Strings => {
+                if let Some((text, term)) = self.keys.get(key.text.as_bytes()) {
+                    self.key_texts.push(text);
+                    self.values.push(term);
+                    return Ok(());
+                }
                 let term = self.string_term(key);
                 let text = if key.escaped || self.shape.copy_strings {
                     // SAFETY: a binary just made in `env`.
@@ -588,6 +618,7 @@ impl Sink for TermSink<'_> {
                 };
                 if let Some(text) = text {
                     self.key_texts.push(text);
+                    self.keys.put(text, term);
                 }
                 term
             }
