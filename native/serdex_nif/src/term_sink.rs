@@ -403,6 +403,7 @@ impl<'a> TermSink<'a> {
         }
     }
 
+    #[inline(never)]
     fn atom_key(&self, text: &str) -> Result<ErlNifTerm, ErrorKind> {
         // Before OTP 26 the NIF API only makes Latin-1 atoms; other keys are converted by the
         // Elixir side after decoding with string keys.
