@@ -98,6 +98,16 @@ defmodule Serdex.KeyReuseTest do
     assert decode_paused(json, 1, objects: :ordered_objects) == ordered
   end
 
+  test "under strings: :copy a reused key still references no input" do
+    json = "[" <> Enum.map_join(1..50, ",", &~s({"name":#{&1},"na\\/me":#{&1}})) <> "]"
+
+    for looks <- [nil, 0, 1, 5],
+        map <- decode_paused(json, looks, strings: :copy),
+        key <- Map.keys(map) do
+      assert :binary.referenced_byte_size(key) == byte_size(key)
+    end
+  end
+
   test "objects that repeat their keys share the keys' binaries" do
     json = "[" <> Enum.map_join(1..100, ",", &~s({"name":#{&1},"id":#{&1}})) <> "]"
     term = Serdex.decode!(json)
