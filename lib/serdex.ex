@@ -53,8 +53,9 @@ defmodule Serdex do
         creates no atom
       * a function of one argument, applied to every key
     * `:strings` - `:reference` (default) lets strings without escapes share the input's
-      memory; `:copy` gives every string its own, so that keeping a small part of a large
-      document does not keep all of it
+      memory; `:copy` copies every string out of the input, so that keeping a small part of
+      a large document does not keep all of it (a key repeated in the document may share
+      one copy)
     * `:floats` - `:native` (default) or `:decimals`, which gives `%Decimal{}` structs with
       the digits as written (as `Decimal.new/1` would; the Decimal library is not needed to
       decode, and numbers beyond the float range are accepted)
