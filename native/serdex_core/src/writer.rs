@@ -298,15 +298,23 @@ fn copy_json_run(out: &mut Vec<u8>, bytes: &[u8], from: usize) -> usize {
     };
     out.reserve(bytes.len() - from);
     let mut at = from;
-    // SAFETY: SSE2 is part of the x86-64 baseline. Each load reads 16 bytes at `at` with
-    // `at + 16 <= bytes.len()`, and each store writes them at `out.len() + (at - from)`,
-    // within the `bytes.len() - from` bytes reserved; the length then moves over the bytes
-    // before the stop only.
+    // SAFETY: SSE2 is part of the x86-64 baseline, and AVX2 is used only where the CPU has
+    // it. Each load reads a block at `at` that ends within `bytes`, and each store writes it
+    // at `out.len() + (at - from)`, within the `bytes.len() - from` bytes reserved; the
+    // length then moves over the bytes before the stop only.
     unsafe {
+        let target = out.as_mut_ptr().add(out.len());
+        if bytes.len() - from >= 64 && std::arch::is_x86_feature_detected!("avx2") {
+            let stopped;
+            (at, stopped) = copy_json_blocks_avx2(bytes, from, target);
+            if stopped {
+                out.set_len(out.len() + (at - from));
+                return at;
+            }
+        }
         let quote = _mm_set1_epi8(b'"' as i8);
         let backslash = _mm_set1_epi8(b'\\' as i8);
         let last_control = _mm_set1_epi8(0x1F);
-        let target = out.as_mut_ptr().add(out.len());
         while at + 16 <= bytes.len() {
             let block = _mm_loadu_si128(bytes.as_ptr().add(at).cast());
             _mm_storeu_si128(target.add(at - from).cast(), block);
@@ -327,6 +335,44 @@ fn copy_json_run(out: &mut Vec<u8>, bytes: &[u8], from: usize) -> usize {
         out.set_len(out.len() + (at - from));
     }
     at
+}
+
+/// The part of [`copy_json_run`] for long runs, thirty-two bytes at a time: copies the
+/// bytes from `from` on to `target` on, and returns where it stopped and whether that is at
+/// a byte that needs an escape (otherwise fewer than 32 bytes are left).
+///
+/// # Safety
+///
+/// The CPU must have AVX2, and `target` must be writable for `bytes.len() - from` bytes.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn copy_json_blocks_avx2(bytes: &[u8], from: usize, target: *mut u8) -> (usize, bool) {
+    use std::arch::x86_64::{
+        _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_min_epu8, _mm256_movemask_epi8,
+        _mm256_or_si256, _mm256_set1_epi8, _mm256_storeu_si256,
+    };
+    let quote = _mm256_set1_epi8(b'"' as i8);
+    let backslash = _mm256_set1_epi8(b'\\' as i8);
+    let last_control = _mm256_set1_epi8(0x1F);
+    let mut at = from;
+    while at + 32 <= bytes.len() {
+        // SAFETY: the block lies within `bytes`, and the caller promised the target.
+        let block = unsafe { _mm256_loadu_si256(bytes.as_ptr().add(at).cast()) };
+        unsafe { _mm256_storeu_si256(target.add(at - from).cast(), block) };
+        let flagged = _mm256_or_si256(
+            _mm256_cmpeq_epi8(_mm256_min_epu8(block, last_control), block),
+            _mm256_or_si256(
+                _mm256_cmpeq_epi8(block, quote),
+                _mm256_cmpeq_epi8(block, backslash),
+            ),
+        );
+        let mask = _mm256_movemask_epi8(flagged) as u32;
+        if mask != 0 {
+            return (at + mask.trailing_zeros() as usize, true);
+        }
+        at += 32;
+    }
+    (at, false)
 }
 
 #[cfg(not(target_arch = "x86_64"))]
@@ -726,6 +772,31 @@ mod tests {
                         };
                         assert_eq!(out, expected, "{bytes:?} {escape:?}");
                     }
+                }
+            }
+        }
+    }
+
+    /// Runs long enough for the widest blocks, stopped by an escape at every position.
+    #[test]
+    fn long_runs_stop_at_every_escape() {
+        let filler: Vec<char> = "abcé€😀xyz0123456789".chars().collect();
+        for length in [31, 32, 33, 63, 64, 65, 96, 97, 130] {
+            let base: Vec<char> = (0..length).map(|i| filler[i % filler.len()]).collect();
+            assert_eq!(
+                escaped(&base.iter().collect::<String>(), Escape::Json),
+                reference(&base.iter().collect::<String>(), Escape::Json)
+            );
+            for at in 0..length {
+                for special in ['"', '\\', '\n', '\u{1}', '\u{1F}'] {
+                    let mut text = base.clone();
+                    text[at] = special;
+                    let text: String = text.into_iter().collect();
+                    assert_eq!(
+                        escaped(&text, Escape::Json),
+                        reference(&text, Escape::Json),
+                        "{length} {at}"
+                    );
                 }
             }
         }
