@@ -267,13 +267,12 @@ pub fn write_escaped(out: &mut Vec<u8>, text: &str, escape: Escape) {
 /// bytes are copied as they are scanned, and the byte a run stops at is escaped at once.
 #[inline(never)]
 fn write_escaped_json(out: &mut Vec<u8>, bytes: &[u8]) {
-    let needs_escape = |byte: u8| byte == b'"' || byte == b'\\' || byte < 0x20;
     let mut i = 0;
     loop {
         i = copy_json_run(out, bytes, i);
         // The run stopped at a byte to escape, or before the last few bytes.
         let plain = i;
-        while i < bytes.len() && !needs_escape(bytes[i]) {
+        while i < bytes.len() && !ATTENTION_JSON[usize::from(bytes[i])] {
             i += 1;
         }
         if i > plain {
@@ -563,8 +562,9 @@ impl Digits {
 }
 
 /// Reads Żmij's text for a positive value (with no `+`) back into its shortest digits `d` and
-/// the exponent `e` such that the value is `d × 10^e`. Żmij prints those digits, padded with zeros in fixed
-/// notation; the shortest digits never end in zero, so every trailing zero is padding.
+/// the exponent `e` such that the value is `d × 10^e`. Żmij prints those digits, padded with
+/// zeros in fixed notation; the shortest digits never end in zero, so every trailing zero is
+/// padding.
 fn shortest_digits(text: &[u8]) -> (Digits, i32) {
     let (mantissa, mut exponent) = match text.iter().position(|&byte| byte == b'e') {
         Some(at) => (&text[..at], parse_exponent(&text[at + 1..])),
