@@ -462,12 +462,10 @@ const DIGIT_PAIRS: [u8; 200] = {
 /// digit after the point.
 pub fn write_f64(out: &mut Vec<u8>, value: f64) {
     debug_assert!(value.is_finite());
-    let mut printer = zmij::Buffer::new();
-    let text = printer.format_finite(value).as_bytes();
     let start = out.len();
     // Żmij prints at most 24 bytes; the VM's form of the same digits at most 2 more.
     out.reserve(26);
-    append_short(out, text);
+    print_in_place(out, value);
     let magnitude = value.abs();
     // The common case, decided without reading the text: both write a fraction from 0.001
     // up to 10^16 in fixed notation.
@@ -495,31 +493,25 @@ pub fn write_f64(out: &mut Vec<u8>, value: f64) {
     }
 }
 
-/// Appends `text` of at most 24 bytes, where `out` has room for them, with copies of fixed
-/// sizes: a call to `memcpy` for each number costs more than printing it.
-#[inline]
-fn append_short(out: &mut Vec<u8>, text: &[u8]) {
-    let length = text.len();
-    assert!(length <= 24 && out.capacity() - out.len() >= length);
-    // SAFETY: `out` has room for `length` bytes past its end (asserted), and each copy reads
-    // and writes within the first `length` bytes of `text` and of that room; two copies may
-    // overlap, writing the same bytes twice.
+/// Has Żmij print `value` straight into the spare capacity of `out`, used as its buffer.
+/// Copying the text out of a buffer of Żmij's own would cost more than printing it: the
+/// copy's wide loads wait for Żmij's narrow stores to land.
+fn print_in_place(out: &mut Vec<u8>, value: f64) {
+    const { assert!(align_of::<zmij::Buffer>() == 1) };
+    let room = size_of::<zmij::Buffer>();
+    out.reserve(room);
+    // SAFETY: the buffer is placed in `room` bytes of spare capacity (reserved above), whose
+    // alignment suits it (asserted), and is a valid value there once written; nothing else
+    // refers to that memory until `set_len`. Żmij's text lies within the buffer, and is moved
+    // to its start if it does not begin there (it does), so the length covers exactly it.
     unsafe {
-        let source = text.as_ptr();
-        let target = out.as_mut_ptr().add(out.len());
-        if length >= 16 {
-            ptr::copy_nonoverlapping(source, target, 16);
-            ptr::copy_nonoverlapping(source.add(length - 16), target.add(length - 16), 16);
-        } else if length >= 8 {
-            ptr::copy_nonoverlapping(source, target, 8);
-            ptr::copy_nonoverlapping(source.add(length - 8), target.add(length - 8), 8);
-        } else if length >= 4 {
-            ptr::copy_nonoverlapping(source, target, 4);
-            ptr::copy_nonoverlapping(source.add(length - 4), target.add(length - 4), 4);
-        } else {
-            for at in 0..length {
-                *target.add(at) = *source.add(at);
-            }
+        let base = out.as_mut_ptr().add(out.len());
+        let buffer = base.cast::<zmij::Buffer>();
+        buffer.write(zmij::Buffer::new());
+        let text = (*buffer).format_finite(value).as_bytes();
+        let (offset, length) = (text.as_ptr().offset_from(base) as usize, text.len());
+        if offset != 0 {
+            ptr::copy(base.add(offset), base, length);
         }
         out.set_len(out.len() + length);
     }
