@@ -52,6 +52,10 @@ const TEXT_PART: usize = 16 * 1024;
 /// whole to grow.
 const PART: usize = 1 << 20;
 
+/// The capacity of a buffer started for a part: the writes between two looks at its length
+/// fit in the headroom, so that it does not grow (moving its text) before it is handed over.
+const PART_CAPACITY: usize = PART + PART / 4;
+
 /// Maps with more entries than this are listed by the Elixir side (`:maps.to_list/1`, which
 /// yields) before they are walked, so that a slice that ends inside one hands back its
 /// remaining entries without copying them all in one step.
@@ -263,8 +267,9 @@ impl Drop for Output {
     }
 }
 
-/// Buffers up to this capacity are kept for reuse, one per scheduler thread.
-pub const SPARE_CAPACITY_LIMIT: usize = 1 << 20;
+/// Buffers up to this capacity are kept for reuse, one per scheduler thread: up to that of
+/// a part, so that a long output does not fault in fresh pages for each of its parts.
+pub const SPARE_CAPACITY_LIMIT: usize = PART_CAPACITY;
 
 thread_local! {
     static SPARE: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
@@ -825,8 +830,8 @@ impl<'a> Encoder<'a> {
     /// Sets the text so far aside as a piece, so that no buffer grows past about [`PART`]:
     /// growing a long one means moving it whole.
     fn flush_part(&mut self) -> Result<(), Failure<'a>> {
-        let mut next = Vec::new();
-        room(&mut next, PART + PART / 4)?;
+        let mut next = spare_buffer();
+        room(&mut next, PART_CAPACITY)?;
         let part = std::mem::replace(&mut self.out, next);
         self.pieces.push(Piece::Json(Output(part)));
         Ok(())
