@@ -356,7 +356,7 @@ fn encode_result<'a>(
         Ok(Outcome::Done(mut pieces)) => {
             let output = match pieces.as_mut_slice() {
                 [Piece::Json(json)] => output_from(env, json),
-                _ => pieces_term(env, pieces),
+                _ => joined(env, &pieces).unwrap_or_else(|| pieces_term(env, pieces)),
             };
             (atoms::ok(), output).encode(env)
         }
@@ -390,6 +390,20 @@ fn encode_result<'a>(
             (atoms::error(), detail).encode(env)
         }
     })
+}
+
+/// Text in several parts and nothing left to Elixir, as one binary if it is short enough to
+/// copy in one step. Elixir would otherwise join the parts into a binary itself, after this
+/// copied the last of them.
+fn joined<'a>(env: Env<'a>, pieces: &[Piece<'a>]) -> Option<Term<'a>> {
+    let parts: Vec<&[u8]> = pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::Json(json) => Some(&json[..]),
+            Piece::Term(_) => None,
+        })
+        .collect::<Option<_>>()?;
+    binaries::join(env, &parts)
 }
 
 fn pieces_term<'a>(env: Env<'a>, pieces: Vec<Piece<'a>>) -> Term<'a> {
