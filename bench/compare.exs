@@ -27,8 +27,9 @@
 #   each garbage collection (counting the new heap the collection allocates while the old
 #   one is still in use, taken from its trace), minus the same before the call; or the
 #   retained memory below if that is more;
-# - retained: (process memory + VM binary memory) after the call minus the same before it,
-#   with the result still alive. It depends on where the collections happened to fall.
+# - retained: (process memory + the off-heap binaries it refers to) after the call minus the
+#   same before it, with the result still alive. It depends on where the collections
+#   happened to fall.
 
 defmodule Serdex.Bench.Compare do
   @min_runs 5
@@ -335,9 +336,9 @@ defmodule Serdex.Bench.Compare do
         :erlang.garbage_collect()
         send(parent, {:ready, self(), heap_words()})
         receive do: (:go -> :ok)
-        before = process_memory() + :erlang.memory(:binary)
+        before = process_memory() + binary_memory()
         result = fun.()
-        after_ = process_memory() + :erlang.memory(:binary)
+        after_ = process_memory() + binary_memory()
         # Keep the result alive until after the measurement.
         _ = :erlang.phash2(result, 1)
         exit({:result, after_ - before})
@@ -402,6 +403,13 @@ defmodule Serdex.Bench.Compare do
   defp process_memory do
     {:memory, bytes} = Process.info(self(), :memory)
     bytes
+  end
+
+  # The off-heap binaries the process refers to, each counted once. The VM's total binary
+  # memory would count other processes' too.
+  defp binary_memory do
+    {:binary, binaries} = Process.info(self(), :binary)
+    binaries |> Enum.uniq_by(&elem(&1, 0)) |> Enum.map(&elem(&1, 1)) |> Enum.sum()
   end
 
   defp in_fresh_process(fun) do
