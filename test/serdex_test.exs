@@ -134,7 +134,7 @@ defmodule SerdexTest do
       assert_raise ArgumentError, fn -> Serdex.decode("1", max_depth: 0) end
     end
 
-    test "large inputs decode on a dirty scheduler with the same result" do
+    test "inputs of more than 64 KB decode whole" do
       list = Enum.to_list(1..40_000)
       json = Serdex.encode!(list)
       assert byte_size(json) > 64 * 1024
@@ -353,11 +353,26 @@ defmodule SerdexTest do
       assert IO.iodata_to_binary(Serdex.encode_to_iodata!([1])) == "[1]"
     end
 
-    test "large outputs move to a dirty scheduler with the same result" do
+    test "outputs of more than 64 KB come back whole" do
       term = Enum.map(1..20_000, &%{"id" => &1, "name" => "item #{&1}"})
       json = Serdex.encode!(term)
       assert byte_size(json) > 64 * 1024
       assert Serdex.decode!(json) == term
+    end
+
+    test "output written in parts comes back as one binary up to 4 MiB, as the parts beyond" do
+      escaped = fn count -> ~s(") <> String.duplicate("\\u0001", count) <> ~s(") end
+
+      # 3.6 MB: parts of about 1 MiB, joined in the NIF.
+      assert {:ok, json} = Serdex.encode_to_iodata(String.duplicate("\x01", 600_000))
+      assert is_binary(json)
+      assert json == escaped.(600_000)
+
+      # 4.8 MB: the parts as they are, in order.
+      assert {:ok, parts} = Serdex.encode_to_iodata(String.duplicate("\x01", 800_000))
+      assert [_, _ | _] = parts
+      assert IO.iodata_to_binary(parts) == escaped.(800_000)
+      assert Serdex.encode!(String.duplicate("\x01", 800_000)) == escaped.(800_000)
     end
 
     test "maps of more than 4,096 entries, listed by the VM first, encode whole" do

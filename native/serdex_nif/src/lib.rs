@@ -406,11 +406,16 @@ fn joined<'a>(env: Env<'a>, pieces: &[Piece<'a>]) -> Option<Term<'a>> {
     binaries::join(env, &parts)
 }
 
+/// The pieces as a list. Only the last text may be copied for its buffer to be used again:
+/// the others are parts of a long output, and copying them all would make this one long step.
 fn pieces_term<'a>(env: Env<'a>, pieces: Vec<Piece<'a>>) -> Term<'a> {
+    let last = pieces.len().saturating_sub(1);
     pieces
         .into_iter()
-        .map(|piece| match piece {
-            Piece::Json(mut json) => output_from(env, &mut json),
+        .enumerate()
+        .map(|(index, piece)| match piece {
+            Piece::Json(mut json) if index == last => output_from(env, &mut json),
+            Piece::Json(mut json) => binaries::owned(env, json.take()),
             Piece::Term(term) => term,
         })
         .collect::<Vec<Term>>()
