@@ -366,10 +366,11 @@ defmodule Serdex.Bench.Compare do
     }
   end
 
+  # The result of a process that ends with `exit({:result, result})`.
   defp await_result(pid, ref) do
     receive do
-      {:DOWN, ^ref, :process, ^pid, {:result, retained}} ->
-        retained
+      {:DOWN, ^ref, :process, ^pid, {:result, result}} ->
+        result
 
       {:DOWN, ^ref, :process, ^pid, reason} ->
         raise "benchmark process failed: #{inspect(reason)}"
@@ -414,14 +415,7 @@ defmodule Serdex.Bench.Compare do
 
   defp in_fresh_process(fun) do
     {pid, ref} = spawn_monitor(fn -> exit({:result, fun.()}) end)
-
-    receive do
-      {:DOWN, ^ref, :process, ^pid, {:result, result}} ->
-        result
-
-      {:DOWN, ^ref, :process, ^pid, reason} ->
-        raise "benchmark process failed: #{inspect(reason)}"
-    end
+    await_result(pid, ref)
   end
 
   # -- reporting -------------------------------------------------------------------------
