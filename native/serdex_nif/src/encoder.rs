@@ -267,32 +267,42 @@ impl Drop for Output {
     }
 }
 
-/// Buffers up to this capacity are kept for reuse, one per scheduler thread: up to that of
-/// a part, so that a long output does not fault in fresh pages for each of its parts.
+/// Buffers up to this capacity are kept for reuse, two per scheduler thread: up to that of a
+/// part, so that an output of one or two parts does not fault in fresh pages.
 pub const SPARE_CAPACITY_LIMIT: usize = PART_CAPACITY;
 
 thread_local! {
-    static SPARE: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+    /// The larger first.
+    static SPARES: Cell<[Vec<u8>; 2]> = const { Cell::new([Vec::new(), Vec::new()]) };
 }
 
 fn spare_buffer() -> Vec<u8> {
-    let mut buffer = SPARE.try_with(Cell::take).unwrap_or_default();
+    let mut buffer = SPARES
+        .try_with(|spares| {
+            let [larger, smaller] = spares.take();
+            spares.set([smaller, Vec::new()]);
+            larger
+        })
+        .unwrap_or_default();
     let _ = buffer.try_reserve(256);
     buffer
 }
 
+/// Keeps `buffer` if it is larger than one of the spares, which it then replaces.
 fn recycle(mut buffer: Vec<u8>) {
     if buffer.capacity() == 0 || buffer.capacity() > SPARE_CAPACITY_LIMIT {
         return;
     }
     buffer.clear();
-    let _ = SPARE.try_with(|spare| {
-        let current = spare.take();
-        spare.set(if current.capacity() >= buffer.capacity() {
-            current
-        } else {
-            buffer
-        });
+    let _ = SPARES.try_with(|spares| {
+        let mut kept = spares.take();
+        if buffer.capacity() > kept[1].capacity() {
+            kept[1] = buffer;
+        }
+        if kept[1].capacity() > kept[0].capacity() {
+            kept.swap(0, 1);
+        }
+        spares.set(kept);
     });
 }
 
