@@ -898,20 +898,28 @@ fn skip_digits(input: &[u8], from: usize) -> usize {
     i
 }
 
-/// Appends the UTF-8 encoding of a code point below U+10000 that is not a surrogate.
+/// Appends the UTF-8 encoding of a code point below U+10000 that is not a surrogate, its one
+/// to three bytes in one four-byte store.
 #[inline]
 fn push_bmp(out: &mut Vec<u8>, code: u16) {
     let code = u32::from(code);
-    if code < 0x80 {
-        out.push(code as u8);
+    let (bytes, length) = if code < 0x80 {
+        (code, 1)
     } else if code < 0x800 {
-        out.extend_from_slice(&[0xC0 | (code >> 6) as u8, 0x80 | (code & 0x3F) as u8]);
+        (0xC0 | code >> 6 | (0x80 | (code & 0x3F)) << 8, 2)
     } else {
-        out.extend_from_slice(&[
-            0xE0 | (code >> 12) as u8,
-            0x80 | ((code >> 6) & 0x3F) as u8,
-            0x80 | (code & 0x3F) as u8,
-        ]);
+        let first = 0xE0 | code >> 12;
+        let second = 0x80 | ((code >> 6) & 0x3F);
+        let third = 0x80 | (code & 0x3F);
+        (first | second << 8 | third << 16, 3)
+    };
+    out.reserve(4);
+    // SAFETY: four bytes are reserved past the end; the length then covers the `length`
+    // bytes of the encoding, the first of the four.
+    unsafe {
+        let end = out.as_mut_ptr().add(out.len());
+        end.cast::<[u8; 4]>().write_unaligned(bytes.to_le_bytes());
+        out.set_len(out.len() + length);
     }
 }
 
