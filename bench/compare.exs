@@ -22,14 +22,10 @@
 # each slice in a fresh process, until the time budget is spent (at least 5 calls each);
 # each call is timed on its own and the median per library is reported. Taking turns keeps
 # the machine's slow spells from landing on one library only.
-# Memory of one decode, in a fresh process, the median of 5 such processes:
-# - peak: the most the process's heap blocks and heap fragments held during the call, at
-#   each garbage collection (counting the new heap the collection allocates while the old
-#   one is still in use, taken from its trace), minus the same before the call; or the
-#   retained memory below if that is more;
-# - retained: (process memory + the off-heap binaries it refers to) after the call minus the
-#   same before it, with the result still alive. It depends on where the collections
-#   happened to fall.
+# Memory: in a fresh process, (process memory + the off-heap binaries the process refers
+# to) after one call, minus the same before it, with the result still alive and no garbage
+# collection in between; the median of 5 such processes. This is what the decode leaves
+# behind, not its transient peak (see the README).
 
 defmodule Serdex.Bench.Compare do
   @min_runs 5
@@ -321,21 +317,13 @@ defmodule Serdex.Bench.Compare do
 
   defp memory(fun) do
     samples = for _ <- 1..@memory_runs, do: memory_of_one_call(fun)
-
-    %{
-      peak: samples |> Enum.map(& &1.peak) |> Enum.sort() |> Enum.at(div(@memory_runs, 2)),
-      retained: samples |> Enum.map(& &1.retained) |> Enum.sort() |> Enum.at(div(@memory_runs, 2))
-    }
+    samples |> Enum.sort() |> Enum.at(div(@memory_runs, 2))
   end
 
   defp memory_of_one_call(fun) do
-    parent = self()
-
     {pid, ref} =
       spawn_monitor(fn ->
         :erlang.garbage_collect()
-        send(parent, {:ready, self(), heap_words()})
-        receive do: (:go -> :ok)
         before = process_memory() + binary_memory()
         result = fun.()
         after_ = process_memory() + binary_memory()
@@ -344,26 +332,7 @@ defmodule Serdex.Bench.Compare do
         exit({:result, after_ - before})
       end)
 
-    base =
-      receive do
-        {:ready, ^pid, words} -> words
-      end
-
-    :erlang.trace(pid, true, [:garbage_collection])
-    send(pid, :go)
-    retained = await_result(pid, ref)
-    trace_ref = :erlang.trace_delivered(pid)
-
-    receive do
-      {:trace_delivered, ^pid, ^trace_ref} -> :ok
-    end
-
-    peak_words = Enum.max([base | collection_peaks(pid, nil, [])])
-
-    %{
-      peak: max((peak_words - base) * :erlang.system_info(:wordsize), retained),
-      retained: retained
-    }
+    await_result(pid, ref)
   end
 
   # The result of a process that ends with `exit({:result, result})`.
@@ -376,30 +345,6 @@ defmodule Serdex.Bench.Compare do
         raise "benchmark process failed: #{inspect(reason)}"
     end
   end
-
-  # During a collection the heap blocks and fragments it starts from are still allocated
-  # when the new heap is (and the old heap may grow).
-  defp collection_peaks(pid, start, peaks) do
-    receive do
-      {:trace, ^pid, event, info} when event in [:gc_minor_start, :gc_major_start] ->
-        collection_peaks(pid, Map.new(info), peaks)
-
-      {:trace, ^pid, event, info} when event in [:gc_minor_end, :gc_major_end] and start != nil ->
-        info = Map.new(info)
-        grown = max(0, info.old_heap_block_size - start.old_heap_block_size)
-        peak = held(start) + info.heap_block_size + grown
-        collection_peaks(pid, nil, [peak | peaks])
-    after
-      0 -> peaks
-    end
-  end
-
-  defp heap_words do
-    {:garbage_collection_info, info} = Process.info(self(), :garbage_collection_info)
-    held(Map.new(info))
-  end
-
-  defp held(info), do: info.heap_block_size + info.old_heap_block_size + info.mbuf_size
 
   defp process_memory do
     {:memory, bytes} = Process.info(self(), :memory)
@@ -568,30 +513,25 @@ defmodule Serdex.Bench.Compare do
     end
 
     IO.puts(
-      "\nMemory of one decode, KB: peak (retained after the call), median of #{@memory_runs}; " <>
-        "the target is a peak no more than jiffy's:\n"
+      "\nMemory retained by one decode (process heap + binaries), KB, median of #{@memory_runs}:\n"
     )
 
     IO.puts("| file | Serdex | " <> Enum.join(names, " | ") <> " |")
     IO.puts("| --- |" <> String.duplicate(" ---: |", length(names) + 1))
 
     for row <- results do
-      cells = Enum.map(["Serdex" | names], &memory_cell(row.memory[&1]))
+      cells = Enum.map(["Serdex" | names], &kb(row.memory[&1]))
       IO.puts("| #{row.name} | " <> Enum.join(cells, " | ") <> " |")
     end
 
     if "jiffy" in names do
-      misses =
-        for row <- results, row.memory["Serdex"].peak > row.memory["jiffy"].peak, do: row.name
-
-      IO.puts(
-        "\nPeak decode memory above jiffy's: " <>
-          if(misses == [], do: "none", else: Enum.join(misses, ", "))
-      )
+      above = for row <- results, row.memory["Serdex"] > row.memory["jiffy"], do: row.name
+      IO.puts("\nRetained by Serdex above jiffy's: #{names_or_none(above)}")
     end
   end
 
-  defp memory_cell(%{peak: peak, retained: retained}), do: "#{kb(peak)} (#{kb(retained)})"
+  defp names_or_none([]), do: "none"
+  defp names_or_none(names), do: Enum.join(names, ", ")
 
   defp struct_summary(%{size: size, encode: times, libraries: libraries}) do
     IO.puts(
