@@ -12,7 +12,8 @@ pub fn copy<'a>(env: Env<'a>, bytes: &[u8]) -> Term<'a> {
     Binary::from(binary).to_term(env)
 }
 
-/// Text joined in one step is at most this long: a copy of it takes well under a slice.
+/// Text joined in one step is at most this long, so that the copy stays short next to a
+/// slice (`bench/slices.exs` times a call that joins just under it).
 const JOIN_LIMIT: usize = 4 << 20;
 
 /// `parts` joined in one binary, or `None` when they are too long to copy in one step.
