@@ -321,29 +321,15 @@ defmodule Serdex.Bench.Compare do
   end
 
   defp memory_of_one_call(fun) do
-    {pid, ref} =
-      spawn_monitor(fn ->
-        :erlang.garbage_collect()
-        before = process_memory() + binary_memory()
-        result = fun.()
-        after_ = process_memory() + binary_memory()
-        # Keep the result alive until after the measurement.
-        _ = :erlang.phash2(result, 1)
-        exit({:result, after_ - before})
-      end)
-
-    await_result(pid, ref)
-  end
-
-  # The result of a process that ends with `exit({:result, result})`.
-  defp await_result(pid, ref) do
-    receive do
-      {:DOWN, ^ref, :process, ^pid, {:result, result}} ->
-        result
-
-      {:DOWN, ^ref, :process, ^pid, reason} ->
-        raise "benchmark process failed: #{inspect(reason)}"
-    end
+    in_fresh_process(fn ->
+      :erlang.garbage_collect()
+      before = process_memory() + binary_memory()
+      result = fun.()
+      after_ = process_memory() + binary_memory()
+      # Keep the result alive until after the measurement.
+      _ = :erlang.phash2(result, 1)
+      after_ - before
+    end)
   end
 
   defp process_memory do
@@ -360,7 +346,14 @@ defmodule Serdex.Bench.Compare do
 
   defp in_fresh_process(fun) do
     {pid, ref} = spawn_monitor(fn -> exit({:result, fun.()}) end)
-    await_result(pid, ref)
+
+    receive do
+      {:DOWN, ^ref, :process, ^pid, {:result, result}} ->
+        result
+
+      {:DOWN, ^ref, :process, ^pid, reason} ->
+        raise "benchmark process failed: #{inspect(reason)}"
+    end
   end
 
   # -- reporting -------------------------------------------------------------------------
@@ -520,8 +513,10 @@ defmodule Serdex.Bench.Compare do
     IO.puts("| --- |" <> String.duplicate(" ---: |", length(names) + 1))
 
     for row <- results do
-      cells = Enum.map(["Serdex" | names], &kb(row.memory[&1]))
-      IO.puts("| #{row.name} | " <> Enum.join(cells, " | ") <> " |")
+      IO.puts(
+        "| #{row.name} | " <>
+          Enum.map_join(["Serdex" | names], " | ", &kb(row.memory[&1])) <> " |"
+      )
     end
 
     if "jiffy" in names do
