@@ -115,6 +115,7 @@ defmodule Serdex.SchedulingTest do
       {"20,000 atoms beyond Latin-1", List.duplicate(:"é😀", 20_000), []},
       {"a map of 300,000 entries", Map.new(1..300_000, &{&1, [&1]}), []},
       {"a list of 1,000,000 empty maps", List.duplicate(%{}, 1_000_000), []},
+      {"a list of 2,000,000 floats", Enum.map(1..2_000_000, &(&1 / 3)), []},
       {"a list nested 200,000 deep", Enum.reduce(1..200_000, [], &[&1, &2]), []}
     ]
 

@@ -223,6 +223,42 @@ defmodule SerdexTest do
              }
     end
 
+    test "integers on both sides of the VM's small-integer limit are written exactly" do
+      # 2^59 - 1 is the largest integer a 64-bit VM keeps in one word; past it, a bignum.
+      limit = (1 <<< 59) - 1
+      edges = [limit - 1, limit, limit + 1, -limit - 1, -limit - 2, 0, -1]
+
+      assert Serdex.encode!(edges) ==
+               "[" <> Enum.map_join(edges, ",", &Integer.to_string/1) <> "]"
+
+      assert Serdex.encode!(%{"n" => limit + 1}) == ~s({"n":#{limit + 1}})
+    end
+
+    test "lists are walked cell by cell: nested, empty, mixed, and with a bad tail" do
+      assert Serdex.encode!([[], [[]], [1, [2, [3.5, nil]]], ["a" | ["b"]]]) ==
+               ~s([[],[[]],[1,[2,[3.5,null]]],["a","b"]])
+
+      long = String.duplicate("x", 20_000)
+
+      mixed = [
+        [1, 2.5, "a", true, nil, :atom, [3], %{"k" => 1}, 4, "é"],
+        [1, long, 2],
+        [1, ~D[2024-01-01], 2.0],
+        ["a", "b\n", {:tuple}]
+      ]
+
+      assert {:error, %Protocol.UndefinedError{value: {:tuple}}} = Serdex.encode(mixed)
+
+      assert Serdex.encode!(Enum.take(mixed, 3)) ==
+               ~s([[1,2.5,"a",true,null,"atom",[3],{"k":1},4,"é"],[1,"#{long}",2],) <>
+                 ~s([1,"2024-01-01",2.0]])
+
+      assert Serdex.encode!(["a", "b\n", "c"]) == ~S(["a","b\n","c"])
+
+      assert {:error, %Serdex.EncodeError{}} = Serdex.encode([1, 2 | 3])
+      assert {:error, %Serdex.EncodeError{}} = Serdex.encode(%{"a" => [1 | "tail"]})
+    end
+
     test "encodes integers of any size" do
       big = 2 ** 200
 

@@ -29,7 +29,7 @@ use rustler::{Atom, Binary, Encoder as _, Env, ListIterator, Resource, Term, Ter
 use crate::atom_names::AtomNames;
 use crate::binaries;
 use crate::slices::Pacing;
-use crate::terms::{self, MapEntries};
+use crate::terms::{self, Kind, MapEntries};
 use serdex_core::bignum;
 use serdex_core::slice::Meter;
 use serdex_core::utf8;
@@ -602,6 +602,32 @@ impl<'a> Encoder<'a> {
     /// Writes a value, or opens a frame to walk it; returns whether it opened one.
     #[inline]
     fn value(&mut self, term: Term<'a>) -> Result<bool, Failure<'a>> {
+        // The scalars of `word_scalar`, spelled out: through it, every encode measured 1-4%
+        // slower.
+        match terms::kind(term) {
+            Kind::SmallInteger(value) => {
+                room(&mut self.out, 20)?;
+                writer::write_i64(&mut self.out, value);
+                return Ok(false);
+            }
+            Kind::Float(value) => {
+                room(&mut self.out, 32)?;
+                writer::write_f64(&mut self.out, value);
+                return Ok(false);
+            }
+            Kind::Atom => {
+                self.atom(term)?;
+                return Ok(false);
+            }
+            Kind::List => return self.open_list(term),
+            // Most terms on the heap are strings.
+            Kind::Boxed => {
+                if let Some(bytes) = terms::binary_bytes(term) {
+                    return self.string(term, bytes);
+                }
+            }
+            Kind::Other => {}
+        }
         match term.get_type() {
             TermType::Binary => return self.binary(term),
             TermType::Integer => match terms::small_integer(term) {
@@ -623,13 +649,7 @@ impl<'a> Encoder<'a> {
                     self.out.extend_from_slice(b"[]");
                     return Ok(false);
                 }
-                room(&mut self.out, 1)?;
-                self.out.push(b'[');
-                self.stack.push(Frame::List {
-                    rest: term,
-                    consumed: 0,
-                });
-                return Ok(true);
+                return self.open_list(term);
             }
             TermType::Map => return self.open_map(term),
             // Tuples, pids, references, ports, functions: Jason hands them to its protocol,
@@ -641,14 +661,89 @@ impl<'a> Encoder<'a> {
         Ok(false)
     }
 
-    /// Writes a string, or opens a frame that writes a long one part by part.
+    /// Writes a non-empty list, if all it holds are numbers, atoms and short strings (as in
+    /// coordinates, or lists of tags), without opening a frame; otherwise writes those it
+    /// starts with and opens a frame for the rest.
+    #[inline(never)]
+    fn open_list(&mut self, term: Term<'a>) -> Result<bool, Failure<'a>> {
+        room(&mut self.out, 1)?;
+        self.out.push(b'[');
+        let (mut rest, mut consumed) = (term, 0);
+        while self.budget > 0
+            && let Some((head, tail)) = terms::list_cell(rest)
+        {
+            let before = self.out.len();
+            if consumed > 0 {
+                room(&mut self.out, 1)?;
+                self.out.push(b',');
+            }
+            let kind = terms::kind(head);
+            let written = self.word_scalar(head, kind)?
+                || (kind == Kind::Boxed && self.short_string(head)?);
+            if !written {
+                self.out.truncate(before);
+                break;
+            }
+            self.budget -= 1;
+            consumed += 1;
+            rest = tail;
+        }
+        if rest.as_c_arg() == self.empty_list {
+            room(&mut self.out, 1)?;
+            self.out.push(b']');
+            return Ok(false);
+        }
+        self.stack.push(Frame::List { rest, consumed });
+        Ok(true)
+    }
+
+    /// Writes a number or an atom, read from its word; false, having written nothing, for a
+    /// term of any other kind.
+    #[inline]
+    fn word_scalar(&mut self, term: Term<'a>, kind: Kind) -> Result<bool, Failure<'a>> {
+        match kind {
+            Kind::SmallInteger(value) => {
+                room(&mut self.out, 20)?;
+                writer::write_i64(&mut self.out, value);
+            }
+            Kind::Float(value) => {
+                room(&mut self.out, 32)?;
+                writer::write_f64(&mut self.out, value);
+            }
+            Kind::Atom => self.atom(term)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// Writes a string short enough to need no frame; false, having written nothing, for
+    /// any other term.
+    #[inline]
+    fn short_string(&mut self, term: Term<'a>) -> Result<bool, Failure<'a>> {
+        match terms::binary_bytes(term) {
+            Some(bytes) if bytes.len() <= TEXT_PART => {
+                self.string(term, bytes)?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
     #[inline]
     fn binary(&mut self, term: Term<'a>) -> Result<bool, Failure<'a>> {
-        let Some(bytes) = terms::binary_bytes(term) else {
+        match terms::binary_bytes(term) {
+            Some(bytes) => self.string(term, bytes),
             // A bitstring that is not a binary.
-            self.hole(term);
-            return Ok(false);
-        };
+            None => {
+                self.hole(term);
+                Ok(false)
+            }
+        }
+    }
+
+    /// Writes a string, or opens a frame that writes a long one part by part.
+    #[inline(always)]
+    fn string(&mut self, term: Term<'a>, bytes: &'a [u8]) -> Result<bool, Failure<'a>> {
         if bytes.len() > TEXT_PART {
             room(&mut self.out, 1)?;
             self.out.push(b'"');

@@ -71,9 +71,18 @@ mod atoms {
 
 static LOADED_FROM: OnceLock<String> = OnceLock::new();
 
-fn load(_env: Env, load_info: Term) -> bool {
+fn load(env: Env, load_info: Term) -> bool {
     if let Ok(path) = load_info.decode::<String>() {
         let _ = LOADED_FROM.set(path);
+    }
+    if !terms::check_layout(env) {
+        // The load fails with a generic message; this is the reason.
+        eprintln!(
+            "serdex: this VM lays out small integers, floats, atoms or lists unlike every \
+             64-bit VM so far, and Serdex reads them directly: it cannot load here. \
+             Please report the OTP version."
+        );
+        return false;
     }
     true
 }

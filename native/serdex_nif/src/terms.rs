@@ -1,11 +1,18 @@
-//! Reading terms with one NIF API call each. The encoder reads every term it walks, so it
-//! calls the VM directly: rustler's wrappers build error values that must then be dropped,
-//! and its map iterator keeps a second iterator for walking from both ends.
+//! Reading terms. The encoder reads every term it walks, so it calls the VM directly:
+//! rustler's wrappers build error values that must then be dropped, and its map iterator
+//! keeps a second iterator for walking from both ends.
+//!
+//! On a 64-bit VM, the commonest terms, small integers, floats, atoms and list cells, are
+//! read from their own words, with no call at all: for them a call costs more than the
+//! read. The layout read is the 64-bit VM's tagging of terms (`erl_term.h`), the same in
+//! every release for these kinds. The library checks it as it loads ([`check_layout`]),
+//! and does not load if anything differs. On a 32-bit VM every term is read through the
+//! NIF API.
 
 use std::mem::MaybeUninit;
 
 use rustler::sys::{self, ErlNifBinary, ErlNifMapIterator, ErlNifMapIteratorEntry, ErlNifTerm};
-use rustler::{Env, Term};
+use rustler::{Encoder as _, Env, Term};
 
 /// The bytes of a binary (not of a bitstring whose size is not a whole number of bytes).
 #[inline]
@@ -35,6 +42,16 @@ pub fn binary_bytes<'a>(term: Term<'a>) -> Option<&'a [u8]> {
 #[inline]
 pub fn list_cell(term: Term<'_>) -> Option<(Term<'_>, Term<'_>)> {
     let env = term.get_env();
+    if READS_WORDS {
+        let word = word(term);
+        if word & PRIMARY_MASK != LIST_TAG {
+            return None;
+        }
+        // SAFETY: the layout was checked as the library loaded, and `word` is a list's.
+        let [head, tail] = unsafe { cell(word) };
+        // SAFETY: the head and tail of a list in `env` are terms of `env`.
+        return Some(unsafe { (Term::new(env, head), Term::new(env, tail)) });
+    }
     let (mut head, mut tail) = (ErlNifTerm::default(), ErlNifTerm::default());
     // SAFETY: `term` belongs to `env`; the VM writes the head and tail on success.
     unsafe {
@@ -146,4 +163,116 @@ impl Drop for MapEntries<'_> {
         // SAFETY: created in `env`, destroyed once.
         unsafe { sys::enif_map_iterator_destroy(self.env.as_c_arg(), &mut self.iterator) }
     }
+}
+
+/// Whether terms are read from their words.
+const READS_WORDS: bool = cfg!(target_pointer_width = "64");
+
+/// A term as its word shows it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    SmallInteger(i64),
+    Float(f64),
+    Atom,
+    /// A non-empty list.
+    List,
+    /// A term on the heap that is not a float: a binary, map, tuple, bignum, ...
+    Boxed,
+    /// Anything else (`[]`, pids, ports), and every term on a 32-bit VM.
+    Other,
+}
+
+const PRIMARY_MASK: usize = 0b11;
+const LIST_TAG: usize = 0b01;
+const BOXED_TAG: usize = 0b10;
+const SMALL_MASK: usize = 0b1111;
+const SMALL_TAG: usize = 0b1111;
+const ATOM_MASK: usize = 0b11_1111;
+const ATOM_TAG: usize = 0b00_1011;
+/// The header word of a float: one word of data, subtag `FLOAT_SUBTAG`.
+const FLOAT_HEADER: usize = (1 << 6) | 0b01_1000;
+
+#[inline]
+pub fn kind(term: Term<'_>) -> Kind {
+    if READS_WORDS {
+        // SAFETY: the layout was checked as the library loaded.
+        unsafe { kind_of_word(word(term)) }
+    } else {
+        Kind::Other
+    }
+}
+
+/// # Safety
+/// The VM must lay out terms as this module reads them, and `word` must be a live term.
+#[inline(always)]
+unsafe fn kind_of_word(word: usize) -> Kind {
+    match word & PRIMARY_MASK {
+        LIST_TAG => Kind::List,
+        BOXED_TAG => {
+            let boxed = (word - BOXED_TAG) as *const usize;
+            // SAFETY: a boxed term points (tagged) at its header word, and a float's value
+            // is the word after it.
+            unsafe {
+                if *boxed == FLOAT_HEADER {
+                    Kind::Float(f64::from_bits(*boxed.add(1) as u64))
+                } else {
+                    Kind::Boxed
+                }
+            }
+        }
+        _ if word & SMALL_MASK == SMALL_TAG => Kind::SmallInteger(word as i64 >> 4),
+        _ if word & ATOM_MASK == ATOM_TAG => Kind::Atom,
+        _ => Kind::Other,
+    }
+}
+
+/// The head and tail of the list `word`.
+///
+/// # Safety
+/// As for [`kind_of_word`], and `word` must be a non-empty list.
+#[inline(always)]
+unsafe fn cell(word: usize) -> [ErlNifTerm; 2] {
+    // SAFETY: a list points (tagged) at a cell of two words, its head and tail, which stays
+    // in place for the whole NIF call.
+    unsafe { *((word - LIST_TAG) as *const [ErlNifTerm; 2]) }
+}
+
+#[inline(always)]
+fn word(term: Term<'_>) -> usize {
+    // SAFETY: a term is one machine word (`ErlNifTerm` is a transparent `usize`).
+    unsafe { std::mem::transmute::<ErlNifTerm, usize>(term.as_c_arg()) }
+}
+
+/// Whether this module reads every kind of term the NIF API makes as the API says it is.
+/// True on a 32-bit VM, where it reads none.
+pub fn check_layout(env: Env<'_>) -> bool {
+    if !READS_WORDS {
+        return true;
+    }
+    let largest_small = (1i64 << 59) - 1;
+    let nil = Term::list_new_empty(env);
+    let seven = 7i64.encode(env);
+    let list = nil.list_prepend(seven);
+    let expected = [
+        (1.5f64.encode(env), Kind::Float(1.5)),
+        ((-0.25f64).encode(env), Kind::Float(-0.25)),
+        (seven, Kind::SmallInteger(7)),
+        (
+            (-largest_small - 1).encode(env),
+            Kind::SmallInteger(-largest_small - 1),
+        ),
+        (largest_small.encode(env), Kind::SmallInteger(largest_small)),
+        ((largest_small + 1).encode(env), Kind::Boxed),
+        (rustler::types::atom::true_().encode(env), Kind::Atom),
+        (nil, Kind::Other),
+        (list, Kind::List),
+        ("text".encode(env), Kind::Boxed),
+        ((1, 2).encode(env), Kind::Boxed),
+        (Term::map_new(env), Kind::Boxed),
+    ];
+    // SAFETY: every word is that of a live term.
+    let read = |term: Term<'_>| unsafe { kind_of_word(word(term)) };
+    expected.iter().all(|&(term, kind)| read(term) == kind)
+        // SAFETY: `list` was read as a list just above.
+        && unsafe { cell(word(list)) } == [seven.as_c_arg(), nil.as_c_arg()]
 }
