@@ -323,11 +323,15 @@ defmodule Serdex do
     * `:crate_version` - the version of the `serdex_nif` crate
     * `:loaded_from` - the absolute path of the loaded library
     * `:precompiled` - whether it was loaded with `PRECOMPILED_NIF` (not built by Mix)
+    * `:reads_small_maps_directly` - whether the encoder reads maps of up to 32 keys from
+      their words, as the VM lays them out, rather than through the NIF API (which is
+      slower). The NIF checks that layout as it loads, and reads maps through the API if
+      anything differs, or on a 32-bit VM
 
   ## Examples
 
       iex> Serdex.nif_info() |> Map.keys() |> Enum.sort()
-      [:crate_version, :loaded_from, :precompiled, :profile, :target]
+      [:crate_version, :loaded_from, :precompiled, :profile, :reads_small_maps_directly, :target]
   """
   @spec nif_info() :: %{atom() => term()}
   def nif_info do

@@ -223,6 +223,27 @@ defmodule SerdexTest do
              }
     end
 
+    test "maps are written in :maps.to_list/1 order, small and large, with keys of any kind" do
+      key = fn
+        i when rem(i, 3) == 0 -> :"atom #{i}"
+        i when rem(i, 3) == 1 -> "string #{i}"
+        i -> i
+      end
+
+      for size <- [0, 1, 2, 31, 32, 33, 100] do
+        map = Map.new(1..size//1, &{key.(&1), &1})
+        members = Enum.map_join(:maps.to_list(map), ",", fn {k, v} -> ~s("#{k}":#{v}) end)
+        assert Serdex.encode!(map) == "{" <> members <> "}"
+      end
+    end
+
+    test "only the atom :__struct__ makes a map a struct, not the string" do
+      assert Serdex.encode!(%{"__struct__" => 1, "a" => 2}) == ~s({"__struct__":1,"a":2})
+
+      assert {:error, %Protocol.UndefinedError{value: %Opaque{}}} =
+               Serdex.encode([%{"x" => 1}, %Opaque{secret: 1}])
+    end
+
     test "integers on both sides of the VM's small-integer limit are written exactly" do
       # 2^59 - 1 is the largest integer a 64-bit VM keeps in one word; past it, a bignum.
       limit = (1 <<< 59) - 1
@@ -504,6 +525,10 @@ defmodule SerdexTest do
       assert info.precompiled == Serdex.Native.precompiled_requested?()
       assert Path.type(info.loaded_from) == :absolute
       assert File.exists?(info.loaded_from)
+    end
+
+    test "on a 64-bit VM the encoder reads small maps from their words" do
+      assert Serdex.nif_info().reads_small_maps_directly == (:erlang.system_info(:wordsize) == 8)
     end
 
     test "a Rust panic surfaces as an exception and the VM carries on" do

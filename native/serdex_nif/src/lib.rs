@@ -66,6 +66,7 @@ mod atoms {
         profile,
         crate_version,
         loaded_from,
+        reads_small_maps_directly,
     }
 }
 
@@ -99,6 +100,10 @@ fn nif_info(env: Env) -> Term {
         (
             atoms::loaded_from(),
             LOADED_FROM.get().map(String::as_str).encode(env),
+        ),
+        (
+            atoms::reads_small_maps_directly(),
+            terms::reads_small_maps().encode(env),
         ),
     ];
     Term::map_from_pairs(env, &pairs).unwrap_or_else(|_| atoms::error().encode(env))

@@ -10,6 +10,7 @@
 //! NIF API.
 
 use std::mem::MaybeUninit;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rustler::sys::{self, ErlNifBinary, ErlNifMapIterator, ErlNifMapIteratorEntry, ErlNifTerm};
 use rustler::{Encoder as _, Env, Term};
@@ -80,6 +81,9 @@ pub fn float(term: Term<'_>) -> Option<f64> {
 
 #[inline]
 pub fn map_size(term: Term<'_>) -> Option<usize> {
+    if let Some(flat) = flat_map(term) {
+        return Some(flat.len());
+    }
     let mut size = 0;
     // SAFETY: `term` belongs to its env; the VM writes the size on success.
     let ok =
@@ -90,6 +94,11 @@ pub fn map_size(term: Term<'_>) -> Option<usize> {
 /// The value of `key` in `map`.
 #[inline]
 pub fn map_value<'a>(map: Term<'a>, key: Term<'a>) -> Option<Term<'a>> {
+    if kind(key) == Kind::Atom
+        && let Some(flat) = flat_map(map)
+    {
+        return flat.atom_value(key);
+    }
     let env = map.get_env();
     let mut value = ErlNifTerm::default();
     // SAFETY: `map` and `key` belong to `env`; the VM writes the value on success.
@@ -99,15 +108,30 @@ pub fn map_value<'a>(map: Term<'a>, key: Term<'a>) -> Option<Term<'a>> {
     }
 }
 
-/// The entries of a map, from its first or from its last, by the VM's iterator.
+/// The entries of a map, from its first or from its last: read from a small map's words
+/// (see [`FlatMap`]), or by the VM's iterator.
 pub struct MapEntries<'a> {
     env: Env<'a>,
-    iterator: ErlNifMapIterator,
-    backwards: bool,
+    walk: Walk<'a>,
+}
+
+enum Walk<'a> {
+    Flat {
+        keys: &'a [ErlNifTerm],
+        values: &'a [ErlNifTerm],
+        at: usize,
+    },
+    Iterator {
+        iterator: ErlNifMapIterator,
+        backwards: bool,
+    },
 }
 
 impl<'a> MapEntries<'a> {
     pub fn new(map: Term<'a>, backwards: bool) -> Option<MapEntries<'a>> {
+        if !backwards && let Some(flat) = flat_map(map) {
+            return Some(flat.entries());
+        }
         let env = map.get_env();
         let entry = if backwards {
             ErlNifMapIteratorEntry::ERL_NIF_MAP_ITERATOR_TAIL
@@ -129,8 +153,10 @@ impl<'a> MapEntries<'a> {
             }
             Some(MapEntries {
                 env,
-                iterator: iterator.assume_init(),
-                backwards,
+                walk: Walk::Iterator {
+                    iterator: iterator.assume_init(),
+                    backwards,
+                },
             })
         }
     }
@@ -141,27 +167,119 @@ impl<'a> Iterator for MapEntries<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        let env = self.env.as_c_arg();
-        let (mut key, mut value) = (ErlNifTerm::default(), ErlNifTerm::default());
-        // SAFETY: the iterator was created in `env` and not destroyed.
-        unsafe {
-            if sys::enif_map_iterator_get_pair(env, &mut self.iterator, &mut key, &mut value) == 0 {
-                return None;
+        let env = self.env;
+        match &mut self.walk {
+            Walk::Flat { keys, values, at } => {
+                let (key, value) = (*keys.get(*at)?, values[*at]);
+                *at += 1;
+                // SAFETY: the keys and values of a map in `env` are terms of `env`.
+                Some(unsafe { (Term::new(env, key), Term::new(env, value)) })
             }
-            if self.backwards {
-                sys::enif_map_iterator_prev(env, &mut self.iterator);
-            } else {
-                sys::enif_map_iterator_next(env, &mut self.iterator);
+            Walk::Iterator {
+                iterator,
+                backwards,
+            } => {
+                let (mut key, mut value) = (ErlNifTerm::default(), ErlNifTerm::default());
+                // SAFETY: the iterator was created in `env` and not destroyed.
+                unsafe {
+                    let c_env = env.as_c_arg();
+                    if sys::enif_map_iterator_get_pair(c_env, iterator, &mut key, &mut value) == 0 {
+                        return None;
+                    }
+                    if *backwards {
+                        sys::enif_map_iterator_prev(c_env, iterator);
+                    } else {
+                        sys::enif_map_iterator_next(c_env, iterator);
+                    }
+                    Some((Term::new(env, key), Term::new(env, value)))
+                }
             }
-            Some((Term::new(self.env, key), Term::new(self.env, value)))
         }
     }
 }
 
 impl Drop for MapEntries<'_> {
     fn drop(&mut self) {
-        // SAFETY: created in `env`, destroyed once.
-        unsafe { sys::enif_map_iterator_destroy(self.env.as_c_arg(), &mut self.iterator) }
+        if let Walk::Iterator { iterator, .. } = &mut self.walk {
+            // SAFETY: created in `env`, destroyed once.
+            unsafe { sys::enif_map_iterator_destroy(self.env.as_c_arg(), iterator) }
+        }
+    }
+}
+
+/// A small map read from its words. The VM keeps a map of up to 32 keys as a header, its
+/// size, a tuple of its keys in order, and then its values in the same order; the header is
+/// learnt, and the rest checked, as the library loads ([`check_layout`]).
+#[derive(Clone, Copy)]
+pub struct FlatMap<'a> {
+    env: Env<'a>,
+    keys: &'a [ErlNifTerm],
+    values: &'a [ErlNifTerm],
+}
+
+impl<'a> FlatMap<'a> {
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// The value of an atom key, found by comparing words: an atom is its word.
+    pub fn atom_value(&self, atom: Term<'a>) -> Option<Term<'a>> {
+        let at = self.keys.iter().position(|&key| key == atom.as_c_arg())?;
+        // SAFETY: a value of a map in `env` is a term of `env`.
+        Some(unsafe { Term::new(self.env, self.values[at]) })
+    }
+
+    pub fn entries(self) -> MapEntries<'a> {
+        MapEntries {
+            env: self.env,
+            walk: Walk::Flat {
+                keys: self.keys,
+                values: self.values,
+                at: 0,
+            },
+        }
+    }
+}
+
+/// The header word of a small map on this VM, or 0 where it is not known.
+static FLAT_MAP_HEADER: AtomicUsize = AtomicUsize::new(0);
+
+#[inline]
+pub fn flat_map(term: Term<'_>) -> Option<FlatMap<'_>> {
+    let header = FLAT_MAP_HEADER.load(Ordering::Relaxed);
+    let word = word(term);
+    if header == 0 || word & PRIMARY_MASK != BOXED_TAG {
+        return None;
+    }
+    // SAFETY: a boxed term points (tagged) at its header word; a small map's header, as
+    // checked at load, is followed by its size, its keys' tuple and its values.
+    unsafe { flat_map_at((word - BOXED_TAG) as *const usize, header, term.get_env()) }
+}
+
+/// # Safety
+/// `boxed` must point at the header word of a live term of `env`.
+unsafe fn flat_map_at(boxed: *const usize, header: usize, env: Env<'_>) -> Option<FlatMap<'_>> {
+    // SAFETY: as the caller promises; the words past the header are read only once the
+    // header says they are a small map's, and the keys' tuple is a tuple (header, then its
+    // elements).
+    unsafe {
+        if *boxed != header {
+            return None;
+        }
+        let size = *boxed.add(1);
+        if size == 0 {
+            return Some(FlatMap {
+                env,
+                keys: &[],
+                values: &[],
+            });
+        }
+        let tuple = (*boxed.add(2) - BOXED_TAG) as *const ErlNifTerm;
+        Some(FlatMap {
+            env,
+            keys: std::slice::from_raw_parts(tuple.add(1), size),
+            values: std::slice::from_raw_parts(boxed.add(3).cast::<ErlNifTerm>(), size),
+        })
     }
 }
 
@@ -272,7 +390,71 @@ pub fn check_layout(env: Env<'_>) -> bool {
     ];
     // SAFETY: every word is that of a live term.
     let read = |term: Term<'_>| unsafe { kind_of_word(word(term)) };
-    expected.iter().all(|&(term, kind)| read(term) == kind)
+    let known = expected.iter().all(|&(term, kind)| read(term) == kind)
         // SAFETY: `list` was read as a list just above.
-        && unsafe { cell(word(list)) } == [seven.as_c_arg(), nil.as_c_arg()]
+        && unsafe { cell(word(list)) } == [seven.as_c_arg(), nil.as_c_arg()];
+    if known {
+        learn_flat_map_header(env);
+    }
+    known
+}
+
+/// Turns on reading small maps from their words ([`FlatMap`]) if maps of 1, 3 and 32 keys
+/// that the NIF API makes all read as the API iterates them, with one header, and a map of
+/// 33 keys (kept another way) does not read as one. Otherwise maps are read through the API.
+fn learn_flat_map_header(env: Env<'_>) {
+    let map_of = |size: usize| {
+        // Keys given last first, so that the map's order is not the order they were given in.
+        let keys: Vec<Term> = (0..size)
+            .rev()
+            .map(|i| format!("k{i:02}").encode(env))
+            .collect();
+        let values: Vec<Term> = (0..size).map(|i| (i as i64).encode(env)).collect();
+        Term::map_from_term_arrays(env, &keys, &values).ok()
+    };
+    // SAFETY: a map is boxed: its word points (tagged) at its header.
+    let header_of = |map: Term<'_>| unsafe { *((word(map) - BOXED_TAG) as *const usize) };
+    let Some(one) = map_of(1) else {
+        return;
+    };
+    let header = header_of(one);
+    let reads_as_iterated = |size: usize| {
+        let Some(map) = map_of(size) else {
+            return false;
+        };
+        let boxed = (word(map) - BOXED_TAG) as *const usize;
+        // SAFETY: `map` is live and boxed. Its size word and its keys' tuple header are read
+        // only once its header matches, and its keys and values only once both check out.
+        unsafe {
+            if *boxed != header || *boxed.add(1) != size {
+                return false;
+            }
+            let keys = *boxed.add(2);
+            if keys & PRIMARY_MASK != BOXED_TAG
+                || *((keys - BOXED_TAG) as *const usize) != size << 6
+            {
+                return false;
+            }
+            let Some(flat) = flat_map_at(boxed, header, env) else {
+                return false;
+            };
+            let Some(by_api) = MapEntries::new(map, false) else {
+                return false;
+            };
+            let pairs = |entries: MapEntries| -> Vec<[ErlNifTerm; 2]> {
+                entries.map(|(k, v)| [k.as_c_arg(), v.as_c_arg()]).collect()
+            };
+            let expected = pairs(by_api);
+            expected.len() == size && pairs(flat.entries()) == expected
+        }
+    };
+    let hash_map_differs = map_of(33).is_some_and(|map| header_of(map) != header);
+    if [1, 3, 32].into_iter().all(reads_as_iterated) && hash_map_differs {
+        FLAT_MAP_HEADER.store(header, Ordering::Relaxed);
+    }
+}
+
+/// Whether small maps are read from their words (see [`FlatMap`]).
+pub fn reads_small_maps() -> bool {
+    FLAT_MAP_HEADER.load(Ordering::Relaxed) != 0
 }
