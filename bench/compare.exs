@@ -83,7 +83,9 @@ defmodule Serdex.Bench.Compare do
           decode: measure(calls(libraries, :decode, input), budget, warmup),
           encode: measure(calls(libraries, :encode, term), budget, warmup),
           memory:
-            Map.new(libraries, fn {name, lib} -> {name, memory(fn -> lib.decode.(input) end)} end)
+            Map.new(libraries, fn {name, lib} -> {name, memory(fn -> lib.decode.(input) end)} end),
+          peak:
+            Map.new(libraries, fn {name, lib} -> {name, peak(fn -> lib.decode.(input) end)} end)
         }
 
         print_row(row, peers)
@@ -332,6 +334,48 @@ defmodule Serdex.Bench.Compare do
     end)
   end
 
+  # The peak heap of one decode, by the VM's own check: a process whose heap passes its
+  # `max_heap_size` is killed at the collection that finds it, so the smallest limit under
+  # which the decode finishes is the largest heap (young and old generations and heap
+  # fragments, not off-heap binaries) that any of its collections saw. A collection at the
+  # end, with the result alive, counts the result for a decode that needed none. Found by
+  # halving the range of limits, to within 1%; the median of @memory_runs decodes, in bytes.
+  defp peak(fun) do
+    samples = for _ <- 1..@memory_runs, do: peak_of_one_call(fun)
+    samples |> Enum.sort() |> Enum.at(div(@memory_runs, 2))
+  end
+
+  defp peak_of_one_call(fun),
+    do: peak_between(fun, 256, Bitwise.bsl(1, 27)) * :erlang.system_info(:wordsize)
+
+  defp peak_between(fun, too_small, enough) do
+    if enough - too_small <= max(div(enough, 100), 64) do
+      enough
+    else
+      middle = div(too_small + enough, 2)
+
+      if fits_in_heap?(fun, middle),
+        do: peak_between(fun, too_small, middle),
+        else: peak_between(fun, middle, enough)
+    end
+  end
+
+  defp fits_in_heap?(fun, words) do
+    {pid, ref} =
+      spawn_monitor(fn ->
+        Process.flag(:max_heap_size, %{size: words, kill: true, error_logger: false})
+        result = fun.()
+        :erlang.garbage_collect()
+        exit({:done, :erlang.phash2(result, 1)})
+      end)
+
+    receive do
+      {:DOWN, ^ref, :process, ^pid, {:done, _}} -> true
+      {:DOWN, ^ref, :process, ^pid, :killed} -> false
+      {:DOWN, ^ref, :process, ^pid, reason} -> raise "decode failed: #{inspect(reason)}"
+    end
+  end
+
   defp process_memory do
     {:memory, bytes} = Process.info(self(), :memory)
     bytes
@@ -522,6 +566,28 @@ defmodule Serdex.Bench.Compare do
     if "jiffy" in names do
       above = for row <- results, row.memory["Serdex"] > row.memory["jiffy"], do: row.name
       IO.puts("\nRetained by Serdex above jiffy's: #{names_or_none(above)}")
+    end
+
+    IO.puts(
+      "\nPeak heap of one decode (the largest any of its collections saw), KB, median of " <>
+        "#{@memory_runs}:\n"
+    )
+
+    IO.puts("| file | Serdex | " <> Enum.join(names, " | ") <> " |")
+    IO.puts("| --- |" <> String.duplicate(" ---: |", length(names) + 1))
+
+    for row <- results do
+      IO.puts(
+        "| #{row.name} | " <> Enum.map_join(["Serdex" | names], " | ", &kb(row.peak[&1])) <> " |"
+      )
+    end
+
+    if "jiffy" in names do
+      above = for row <- results, row.peak["Serdex"] > row.peak["jiffy"], do: row.name
+
+      IO.puts(
+        "\nTarget: peak no more than jiffy's on every file; above it: #{names_or_none(above)}"
+      )
     end
   end
 
