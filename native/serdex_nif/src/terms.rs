@@ -6,8 +6,9 @@
 //! read from their own words, with no call at all: for them a call costs more than the
 //! read. The layout read is the 64-bit VM's tagging of terms (`erl_term.h`), the same in
 //! every release for these kinds. The library checks it as it loads ([`check_layout`]),
-//! and does not load if anything differs. On a 32-bit VM every term is read through the
-//! NIF API.
+//! and does not load if anything differs. Maps of up to 32 keys are read from their words
+//! too ([`FlatMap`]), by a layout learnt and checked at load, and through the NIF API where
+//! it does not check out. On a 32-bit VM every term is read through the API.
 
 use std::mem::MaybeUninit;
 use std::sync::atomic::{AtomicUsize, Ordering};
