@@ -317,8 +317,10 @@ defmodule Serdex.Bench.Compare do
     System.convert_time_unit(1, :second, :native) |> then(&(native / &1))
   end
 
-  defp memory(fun) do
-    samples = for _ <- 1..@memory_runs, do: memory_of_one_call(fun)
+  defp memory(fun), do: median_of_runs(fn -> memory_of_one_call(fun) end)
+
+  defp median_of_runs(measure) do
+    samples = for _ <- 1..@memory_runs, do: measure.()
     samples |> Enum.sort() |> Enum.at(div(@memory_runs, 2))
   end
 
@@ -340,10 +342,7 @@ defmodule Serdex.Bench.Compare do
   # fragments, not off-heap binaries) that any of its collections saw. A collection at the
   # end, with the result alive, counts the result for a decode that needed none. Found by
   # halving the range of limits, to within 1%; the median of @memory_runs decodes, in bytes.
-  defp peak(fun) do
-    samples = for _ <- 1..@memory_runs, do: peak_of_one_call(fun)
-    samples |> Enum.sort() |> Enum.at(div(@memory_runs, 2))
-  end
+  defp peak(fun), do: median_of_runs(fn -> peak_of_one_call(fun) end)
 
   defp peak_of_one_call(fun),
     do: peak_between(fun, 256, Bitwise.bsl(1, 27)) * :erlang.system_info(:wordsize)
@@ -549,45 +548,46 @@ defmodule Serdex.Bench.Compare do
       IO.puts("| " <> Enum.join([name | List.flatten(cells)], " | ") <> " |")
     end
 
-    IO.puts(
-      "\nMemory retained by one decode (process heap + binaries), KB, median of #{@memory_runs}:\n"
+    memory_table(
+      results,
+      names,
+      :memory,
+      "Memory retained by one decode (process heap + binaries)",
+      "Retained by Serdex above jiffy's"
     )
 
+    memory_table(
+      results,
+      names,
+      :peak,
+      "Peak heap of one decode (the largest any of its collections saw)",
+      "Target: peak no more than jiffy's on every file; above it"
+    )
+  end
+
+  # A table of KB per file and library for one of the memory measurements, and the files
+  # where Serdex's figure is above jiffy's.
+  defp memory_table(results, names, field, title, above_label) do
+    IO.puts("\n#{title}, KB, median of #{@memory_runs}:\n")
     IO.puts("| file | Serdex | " <> Enum.join(names, " | ") <> " |")
     IO.puts("| --- |" <> String.duplicate(" ---: |", length(names) + 1))
 
     for row <- results do
+      figures = Map.fetch!(row, field)
+
       IO.puts(
-        "| #{row.name} | " <>
-          Enum.map_join(["Serdex" | names], " | ", &kb(row.memory[&1])) <> " |"
+        "| #{row.name} | " <> Enum.map_join(["Serdex" | names], " | ", &kb(figures[&1])) <> " |"
       )
     end
 
     if "jiffy" in names do
-      above = for row <- results, row.memory["Serdex"] > row.memory["jiffy"], do: row.name
-      IO.puts("\nRetained by Serdex above jiffy's: #{names_or_none(above)}")
-    end
+      above =
+        for row <- results,
+            figures = Map.fetch!(row, field),
+            figures["Serdex"] > figures["jiffy"],
+            do: row.name
 
-    IO.puts(
-      "\nPeak heap of one decode (the largest any of its collections saw), KB, median of " <>
-        "#{@memory_runs}:\n"
-    )
-
-    IO.puts("| file | Serdex | " <> Enum.join(names, " | ") <> " |")
-    IO.puts("| --- |" <> String.duplicate(" ---: |", length(names) + 1))
-
-    for row <- results do
-      IO.puts(
-        "| #{row.name} | " <> Enum.map_join(["Serdex" | names], " | ", &kb(row.peak[&1])) <> " |"
-      )
-    end
-
-    if "jiffy" in names do
-      above = for row <- results, row.peak["Serdex"] > row.peak["jiffy"], do: row.name
-
-      IO.puts(
-        "\nTarget: peak no more than jiffy's on every file; above it: #{names_or_none(above)}"
-      )
+      IO.puts("\n#{above_label}: #{names_or_none(above)}")
     end
   end
 
