@@ -4,6 +4,7 @@
 pub mod bignum;
 pub mod decimal;
 pub mod error;
+mod float;
 pub mod formatter;
 pub mod key_cache;
 pub mod parser;

@@ -10,6 +10,7 @@
 //! so that a caller on a BEAM scheduler can keep each slice of work short.
 
 use crate::error::{ErrorKind, ParseError, describe_byte};
+use crate::float;
 use crate::scan;
 use crate::slice::{Meter, Unmetered};
 use crate::utf8;
@@ -728,36 +729,43 @@ impl Parser {
             i += 1;
         }
         let int_start = i;
+        // The integer and fraction digits as one integer, exact while there are at most 19.
+        let mut digits = 0u64;
         match input.get(i) {
             Some(b'0') => i += 1,
-            Some(b'1'..=b'9') => i = skip_digits(input, i),
+            Some(b'1'..=b'9') => i = read_digits(input, i, &mut digits),
             _ => return Err(ParseError::new(ErrorKind::InvalidNumber, start)),
         }
         let int_end = i;
         let mut is_float = false;
         let mut fraction_digits = 0;
         let mut exponent_digits = 0;
+        let mut exponent = 0i64;
         if input.get(i) == Some(&b'.') {
             is_float = true;
-            let digits = i + 1;
-            i = skip_digits(input, digits);
-            if i == digits {
+            let from = i + 1;
+            i = read_digits(input, from, &mut digits);
+            if i == from {
                 return Err(ParseError::new(ErrorKind::InvalidNumber, start));
             }
-            fraction_digits = i - digits;
+            fraction_digits = i - from;
         }
         if let Some(b'e' | b'E') = input.get(i) {
             is_float = true;
             i += 1;
+            let negative_exponent = input.get(i) == Some(&b'-');
             if let Some(b'+' | b'-') = input.get(i) {
                 i += 1;
             }
-            let digits = i;
-            i = skip_digits(input, digits);
-            if i == digits {
+            let from = i;
+            i = read_exponent(input, from, &mut exponent);
+            if i == from {
                 return Err(ParseError::new(ErrorKind::InvalidNumber, start));
             }
-            exponent_digits = i - digits;
+            exponent_digits = i - from;
+            if negative_exponent {
+                exponent = -exponent;
+            }
         }
         self.pos = i;
         // SAFETY: every byte in start..i is an ASCII sign, digit, dot or exponent marker.
@@ -773,7 +781,15 @@ impl Parser {
             return sink.decimal(raw).map_err(at);
         }
         if is_float {
-            let value: f64 = raw.parse().map_err(|_| at(ErrorKind::InvalidNumber))?;
+            let exact = int_end - int_start + fraction_digits <= 19;
+            let value = match exact
+                .then(|| float::from_decimal(digits, exponent - fraction_digits as i64))
+                .flatten()
+            {
+                Some(magnitude) if negative => -magnitude,
+                Some(magnitude) => magnitude,
+                None => raw.parse().map_err(|_| at(ErrorKind::InvalidNumber))?,
+            };
             if !value.is_finite() {
                 return Err(at(ErrorKind::NumberOutOfRange));
             }
@@ -785,9 +801,7 @@ impl Parser {
             return Err(at(ErrorKind::TooManyDigits(self.limits.max_integer_digits)));
         }
         let number = if digit_count <= 18 {
-            let magnitude = input[int_start..int_end]
-                .iter()
-                .fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0'));
+            let magnitude = digits as i64;
             Number::Int(if negative { -magnitude } else { magnitude })
         } else if let Ok(value) = raw.parse::<i64>() {
             Number::Int(value)
@@ -890,9 +904,27 @@ fn skip_plain(input: &[u8], from: usize) -> (usize, bool) {
     (i, high)
 }
 
-fn skip_digits(input: &[u8], from: usize) -> usize {
+/// Reads the digits from `from` onto the end of `value` (which wraps past 19 digits: the
+/// caller counts them); returns where they end.
+#[inline]
+fn read_digits(input: &[u8], from: usize, value: &mut u64) -> usize {
     let mut i = from;
-    while let Some(b'0'..=b'9') = input.get(i) {
+    while let Some(&digit @ b'0'..=b'9') = input.get(i) {
+        *value = value.wrapping_mul(10).wrapping_add(u64::from(digit - b'0'));
+        i += 1;
+    }
+    i
+}
+
+/// Reads an exponent's digits into `value`, which stops growing at a magnitude no float
+/// reaches (the digits may be many); returns where they end.
+#[inline]
+fn read_exponent(input: &[u8], from: usize, value: &mut i64) -> usize {
+    let mut i = from;
+    while let Some(&digit @ b'0'..=b'9') = input.get(i) {
+        if *value < 1 << 20 {
+            *value = *value * 10 + i64::from(digit - b'0');
+        }
         i += 1;
     }
     i
