@@ -432,6 +432,30 @@ defmodule SerdexTest do
       assert Serdex.encode!(String.duplicate("\x01", 800_000)) == escaped.(800_000)
     end
 
+    test "long outputs come back whole while the buffers of freed ones are used again" do
+      expected = fn value, count ->
+        digits = Integer.to_string(value)
+        "[" <> String.duplicate(digits <> ",", count - 1) <> digits <> "]"
+      end
+
+      # The first 2.1 MB output is joined from parts into a buffer of its own, which stays with
+      # its binary while that is held. Once an output is freed, its buffer takes the next one
+      # whole; the last is too long for it, so it is written in parts and joined again.
+      held = Serdex.encode!(List.duplicate(111_111, 300_000))
+
+      for {value, count} <- [
+            {222_222, 300_000},
+            {333_333, 300_000},
+            {4_444_444, 300_000},
+            {123_456_789, 400_000}
+          ] do
+        assert Serdex.encode!(List.duplicate(value, count)) == expected.(value, count)
+        :erlang.garbage_collect()
+      end
+
+      assert held == expected.(111_111, 300_000)
+    end
+
     test "maps of more than 4,096 entries, listed by the VM first, encode whole" do
       map = Map.new(1..5000, &{Integer.to_string(&1), &1})
 

@@ -18,7 +18,6 @@
 //! between two slices, which moves them; the VM updates the ones it is handed.
 
 use std::borrow::Cow;
-use std::cell::Cell;
 use std::collections::HashSet;
 use std::sync::Mutex;
 
@@ -28,6 +27,7 @@ use rustler::{Atom, Binary, Encoder as _, Env, ListIterator, Resource, Term, Ter
 
 use crate::atom_names::AtomNames;
 use crate::binaries;
+use crate::buffers::{self, Output};
 use crate::slices::Pacing;
 use crate::terms::{self, Kind, MapEntries};
 use serdex_core::bignum;
@@ -49,12 +49,16 @@ const LARGE_BIGNUM_BYTES: usize = 1024;
 const TEXT_PART: usize = 16 * 1024;
 
 /// Output is handed over in parts of about this size, so that it never has to be moved as a
-/// whole to grow.
+/// whole to grow, unless it is written into a longer buffer kept from an earlier encode.
 const PART: usize = 1 << 20;
 
-/// The capacity of a buffer started for a part: the writes between two looks at its length
-/// fit in the headroom, so that it does not grow (moving its text) before it is handed over.
-const PART_CAPACITY: usize = PART + PART / 4;
+/// Room left in a buffer for the writes between two looks at its length, so that it does not
+/// grow (moving its text) before it is handed over.
+const HEADROOM: usize = PART / 4;
+
+/// The capacity of a buffer started for a part.
+const PART_CAPACITY: usize = PART + HEADROOM;
+const _: () = assert!(PART_CAPACITY <= buffers::COPY_LIMIT);
 
 /// Maps with more entries than this are listed by the Elixir side (`:maps.to_list/1`, which
 /// yields) before they are walked, so that a slice that ends inside one hands back its
@@ -212,7 +216,7 @@ pub fn encode<'a, M: Meter>(
     };
     match resume {
         None => {
-            encoder.out = spare_buffer();
+            encoder.out = buffers::spare();
             encoder.value(root)?;
             if encoder.to_list.is_some() {
                 return Ok(encoder.suspend());
@@ -230,7 +234,7 @@ pub fn encode<'a, M: Meter>(
             if encoder.to_list.is_some() {
                 return Ok(encoder.suspend());
             }
-            if encoder.out.len() >= PART {
+            if encoder.out.len() + HEADROOM >= encoder.out.capacity().max(PART_CAPACITY) {
                 encoder.flush_part()?;
             }
             if meter.expired() && encoder.surface()? {
@@ -240,70 +244,6 @@ pub fn encode<'a, M: Meter>(
         }
     }
     Ok(Outcome::Done(encoder.finish()))
-}
-
-/// JSON text written by the encoder. Dropping it hands its storage back for the next encode
-/// on the same thread, which saves growing a buffer (and faulting in fresh pages) per call.
-pub struct Output(Vec<u8>);
-
-impl Output {
-    /// Takes the text as a vector, which is then not recycled.
-    pub fn take(&mut self) -> Vec<u8> {
-        std::mem::take(&mut self.0)
-    }
-}
-
-impl std::ops::Deref for Output {
-    type Target = [u8];
-
-    fn deref(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl Drop for Output {
-    fn drop(&mut self) {
-        recycle(std::mem::take(&mut self.0));
-    }
-}
-
-/// Buffers up to this capacity are kept for reuse, two per scheduler thread: up to that of a
-/// part, so that an output of one or two parts does not fault in fresh pages.
-pub const SPARE_CAPACITY_LIMIT: usize = PART_CAPACITY;
-
-thread_local! {
-    /// The larger first.
-    static SPARES: Cell<[Vec<u8>; 2]> = const { Cell::new([Vec::new(), Vec::new()]) };
-}
-
-fn spare_buffer() -> Vec<u8> {
-    let mut buffer = SPARES
-        .try_with(|spares| {
-            let [larger, smaller] = spares.take();
-            spares.set([smaller, Vec::new()]);
-            larger
-        })
-        .unwrap_or_default();
-    let _ = buffer.try_reserve(256);
-    buffer
-}
-
-/// Keeps `buffer` if it is larger than one of the spares, which it then replaces.
-fn recycle(mut buffer: Vec<u8>) {
-    if buffer.capacity() == 0 || buffer.capacity() > SPARE_CAPACITY_LIMIT {
-        return;
-    }
-    buffer.clear();
-    let _ = SPARES.try_with(|spares| {
-        let mut kept = spares.take();
-        if buffer.capacity() > kept[1].capacity() {
-            kept[1] = buffer;
-        }
-        if kept[1].capacity() > kept[0].capacity() {
-            kept.swap(0, 1);
-        }
-        spares.set(kept);
-    });
 }
 
 struct Encoder<'a> {
@@ -932,10 +872,10 @@ impl<'a> Encoder<'a> {
         self.pieces.push(Piece::Term(term));
     }
 
-    /// Sets the text so far aside as a piece, so that no buffer grows past about [`PART`]:
+    /// Sets the text so far aside as a piece, so that no buffer grows past its capacity:
     /// growing a long one means moving it whole.
     fn flush_part(&mut self) -> Result<(), Failure<'a>> {
-        let mut next = spare_buffer();
+        let mut next = buffers::spare();
         room(&mut next, PART_CAPACITY)?;
         let part = std::mem::replace(&mut self.out, next);
         self.pieces.push(Piece::Json(Output(part)));
@@ -1111,7 +1051,7 @@ impl<'a> Encoder<'a> {
 
 impl Drop for Encoder<'_> {
     fn drop(&mut self) {
-        recycle(std::mem::take(&mut self.out));
+        buffers::keep(std::mem::take(&mut self.out));
         std::mem::take(&mut self.names).give_back();
     }
 }

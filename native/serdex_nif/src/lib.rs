@@ -8,6 +8,7 @@
 
 mod atom_names;
 mod binaries;
+mod buffers;
 mod encoder;
 mod slices;
 mod term_sink;
@@ -367,10 +368,10 @@ fn encode_result<'a>(
     result: Result<Outcome<'a>, Failure<'a>>,
 ) -> NifResult<Term<'a>> {
     Ok(match result {
-        Ok(Outcome::Done(mut pieces)) => {
-            let output = match pieces.as_mut_slice() {
-                [Piece::Json(json)] => output_from(env, json),
-                _ => joined(env, &pieces).unwrap_or_else(|| pieces_term(env, pieces)),
+        Ok(Outcome::Done(pieces)) => {
+            let output = match one_text(pieces) {
+                Ok(json) => buffers::binary(env, json),
+                Err(pieces) => pieces_term(env, pieces),
             };
             (atoms::ok(), output).encode(env)
         }
@@ -406,30 +407,34 @@ fn encode_result<'a>(
     })
 }
 
-/// Text in several parts and nothing left to Elixir, as one binary if it is short enough to
-/// copy in one step. Elixir would otherwise join the parts into a binary itself, after this
-/// copied the last of them.
-fn joined<'a>(env: Env<'a>, pieces: &[Piece<'a>]) -> Option<Term<'a>> {
-    let parts: Vec<&[u8]> = pieces
+/// The output as one text, when nothing is left to Elixir and it is one piece or short
+/// enough to join in one step; otherwise the pieces, for Elixir to join.
+fn one_text(mut pieces: Vec<Piece<'_>>) -> Result<buffers::Output, Vec<Piece<'_>>> {
+    if let [Piece::Json(_)] = pieces.as_slice()
+        && let Some(Piece::Json(json)) = pieces.pop()
+    {
+        return Ok(json);
+    }
+    let parts: Option<Vec<&[u8]>> = pieces
         .iter()
         .map(|piece| match piece {
             Piece::Json(json) => Some(&json[..]),
             Piece::Term(_) => None,
         })
-        .collect::<Option<_>>()?;
-    binaries::join(env, &parts)
+        .collect();
+    parts.and_then(|parts| buffers::join(&parts)).ok_or(pieces)
 }
 
-/// The pieces as a list. Only the last text may be copied for its buffer to be used again:
-/// the others are parts of a long output, and copying them all would make this one long step.
+/// The pieces as a list. Only the last text may be copied: the others are parts of a long
+/// output, and copying them all would make this one long step.
 fn pieces_term<'a>(env: Env<'a>, pieces: Vec<Piece<'a>>) -> Term<'a> {
     let last = pieces.len().saturating_sub(1);
     pieces
         .into_iter()
         .enumerate()
         .map(|(index, piece)| match piece {
-            Piece::Json(mut json) if index == last => output_from(env, &mut json),
-            Piece::Json(mut json) => binaries::owned(env, json.take()),
+            Piece::Json(json) if index == last => buffers::binary(env, json),
+            Piece::Json(json) => buffers::hand_over(env, json),
             Piece::Term(term) => term,
         })
         .collect::<Vec<Term>>()
@@ -448,15 +453,6 @@ fn integer_to_string_dirty<'a>(env: Env<'a>, integer: Term<'a>) -> NifResult<Ter
 #[rustler::nif]
 fn debug_panic() -> Atom {
     panic!("serdex debug_panic called")
-}
-
-/// Encoder output: copied when its buffer can be used again, and otherwise handed over.
-fn output_from<'a>(env: Env<'a>, json: &mut encoder::Output) -> Term<'a> {
-    if json.len() <= encoder::SPARE_CAPACITY_LIMIT {
-        binaries::copy(env, json)
-    } else {
-        binaries::owned(env, json.take())
-    }
 }
 
 /// An optional argument: nil when not given. (`Option<Term>` would take nil as a term.)
