@@ -417,19 +417,21 @@ defmodule SerdexTest do
       assert Serdex.decode!(json) == term
     end
 
-    test "output written in parts comes back as one binary up to 4 MiB, as the parts beyond" do
+    test "output comes back as one binary up to 4 MiB, and beyond the longest kept buffer as its parts" do
       escaped = fn count -> ~s(") <> String.duplicate("\\u0001", count) <> ~s(") end
 
-      # 3.6 MB: parts of about 1 MiB, joined in the NIF.
+      # 3.6 MB: written in parts of about 1 MiB and joined in the NIF, or written whole into a
+      # buffer kept from an earlier encode.
       assert {:ok, json} = Serdex.encode_to_iodata(String.duplicate("\x01", 600_000))
       assert is_binary(json)
       assert json == escaped.(600_000)
 
-      # 4.8 MB: the parts as they are, in order.
-      assert {:ok, parts} = Serdex.encode_to_iodata(String.duplicate("\x01", 800_000))
+      # 10.2 MB: longer than any buffer kept (8 MiB), so written in parts, which come back as
+      # they are, in order.
+      assert {:ok, parts} = Serdex.encode_to_iodata(String.duplicate("\x01", 1_700_000))
       assert [_, _ | _] = parts
-      assert IO.iodata_to_binary(parts) == escaped.(800_000)
-      assert Serdex.encode!(String.duplicate("\x01", 800_000)) == escaped.(800_000)
+      assert IO.iodata_to_binary(parts) == escaped.(1_700_000)
+      assert Serdex.encode!(String.duplicate("\x01", 1_700_000)) == escaped.(1_700_000)
     end
 
     test "long outputs come back whole while the buffers of freed ones are used again" do
@@ -438,22 +440,25 @@ defmodule SerdexTest do
         "[" <> String.duplicate(digits <> ",", count - 1) <> digits <> "]"
       end
 
-      # The first 2.1 MB output is joined from parts into a buffer of its own, which stays with
-      # its binary while that is held. Once an output is freed, its buffer takes the next one
-      # whole; the last is too long for it, so it is written in parts and joined again.
-      held = Serdex.encode!(List.duplicate(111_111, 300_000))
+      # Each 2.1 MB output outgrows its first buffer, moves into a longer one and is handed
+      # over in it, and the buffer stays with the binary while that is held.
+      first = Serdex.encode!(List.duplicate(111_111, 300_000))
+      held = Serdex.encode!(List.duplicate(222_222, 300_000))
 
+      # Freed outputs give their buffers back: the next of the same length is written whole
+      # into one, and a longer one is written in parts and joined.
       for {value, count} <- [
-            {222_222, 300_000},
             {333_333, 300_000},
             {4_444_444, 300_000},
+            {123_456_789, 400_000},
             {123_456_789, 400_000}
           ] do
         assert Serdex.encode!(List.duplicate(value, count)) == expected.(value, count)
         :erlang.garbage_collect()
       end
 
-      assert held == expected.(111_111, 300_000)
+      assert first == expected.(111_111, 300_000)
+      assert held == expected.(222_222, 300_000)
     end
 
     test "maps of more than 4,096 entries, listed by the VM first, encode whole" do

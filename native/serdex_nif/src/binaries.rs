@@ -12,6 +12,26 @@ pub fn copy<'a>(env: Env<'a>, bytes: &[u8]) -> Term<'a> {
     Binary::from(binary).to_term(env)
 }
 
+/// Text joined in one step is at most this long, so that the copy stays short next to a
+/// slice (`bench/slices.exs` times a call that joins just under it).
+const JOIN_LIMIT: usize = 4 << 20;
+
+/// `parts` joined in one binary, or `None` when they are too long to copy in one step.
+pub fn join<'a>(env: Env<'a>, parts: &[&[u8]]) -> Option<Term<'a>> {
+    let length = parts.iter().map(|part| part.len()).sum();
+    if length > JOIN_LIMIT {
+        return None;
+    }
+    let mut binary = NewBinary::new(env, length);
+    let mut rest = binary.as_mut_slice();
+    for part in parts {
+        let (target, after) = rest.split_at_mut(part.len());
+        target.copy_from_slice(part);
+        rest = after;
+    }
+    Some(Binary::from(binary).to_term(env))
+}
+
 /// `bytes` as a binary. Long text becomes the binary as it is, without a copy: copying
 /// megabytes takes a step of its own, and a bounded one is wanted.
 pub fn owned(env: Env<'_>, bytes: Vec<u8>) -> Term<'_> {

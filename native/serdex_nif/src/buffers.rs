@@ -3,8 +3,11 @@
 //!
 //! Short output is copied into a binary, and its buffer is kept at once. Long output becomes
 //! the binary as it is, with no copy, and its buffer comes back when the VM frees that binary.
+//! A long output's parts get longer buffers one after another, so that the longest comes
+//! back to be written into whole by the next encode of as much.
 
 use std::cell::Cell;
+use std::collections::TryReserveError;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -15,18 +18,14 @@ use crate::binaries;
 /// Output up to this long is copied into a binary; longer output is handed over.
 pub const COPY_LIMIT: usize = 5 << 18;
 
-/// Output in several parts is joined in one step only up to this length, so that the copy
-/// stays short next to a slice (`bench/slices.exs` times a call that joins just under it).
-const JOIN_LIMIT: usize = 4 << 20;
-
 /// Buffers kept by each scheduler thread, the larger first: up to [`COPY_LIMIT`], which is
 /// that of a part of the encoder's output.
 const SPARES_PER_THREAD: usize = 2;
 
-/// Longer buffers are kept in one pool for all threads, at most this many, up to the
-/// capacity a joined output is given. Idle, they hold at most 16 MiB of address space.
+/// Longer buffers are kept in one pool for all threads, at most this many, of up to
+/// [`LONGEST_KEPT`]. Idle, they hold at most 16 MiB of address space.
 const POOLED: usize = 2;
-const POOLED_CAPACITY_LIMIT: usize = 2 * JOIN_LIMIT;
+pub const LONGEST_KEPT: usize = 8 << 20;
 
 thread_local! {
     static SPARES: Cell<[Vec<u8>; SPARES_PER_THREAD]> =
@@ -74,20 +73,18 @@ pub fn hand_over(env: Env<'_>, output: Output) -> Term<'_> {
         .to_term(env)
 }
 
-/// `parts` joined in one output, or `None` when they are too long to copy in one step. The
-/// buffer has room for twice their length, so that an encode that writes as much again fits
-/// in it once it comes back.
-pub fn join(parts: &[&[u8]]) -> Option<Output> {
-    let length: usize = parts.iter().map(|part| part.len()).sum();
-    if length > JOIN_LIMIT {
-        return None;
+/// A buffer of at least `capacity` to write into: a kept one if one is that long, otherwise
+/// a new one.
+pub fn spare_of(capacity: usize) -> Result<Vec<u8>, TryReserveError> {
+    let buffer = spare();
+    if buffer.capacity() >= capacity {
+        return Ok(buffer);
     }
+    keep(buffer);
+    // Made anew rather than grown: growing would copy the old capacity's bytes.
     let mut buffer = Vec::new();
-    buffer.try_reserve_exact(2 * length).ok()?;
-    for part in parts {
-        buffer.extend_from_slice(part);
-    }
-    Some(Output(buffer))
+    buffer.try_reserve_exact(capacity)?;
+    Ok(buffer)
 }
 
 /// A buffer to write into: the pool's largest if it has one, else the thread's larger spare.
@@ -112,7 +109,7 @@ pub fn spare() -> Vec<u8> {
 pub fn keep(mut buffer: Vec<u8>) {
     let capacity = buffer.capacity();
     buffer.clear();
-    if capacity == 0 || capacity > POOLED_CAPACITY_LIMIT {
+    if capacity == 0 || capacity > LONGEST_KEPT {
         return;
     }
     if capacity > COPY_LIMIT {

@@ -58,6 +58,10 @@ const HEADROOM: usize = PART / 4;
 
 /// The capacity of a buffer started for a part.
 const PART_CAPACITY: usize = PART + HEADROOM;
+
+/// Text up to this long is moved into the next buffer rather than left as a part: half of
+/// what a join may copy in one step, as the move's copy goes to fresh memory.
+const MOVE_LIMIT: usize = 2 * PART;
 const _: () = assert!(PART_CAPACITY <= buffers::COPY_LIMIT);
 
 /// Maps with more entries than this are listed by the Elixir side (`:maps.to_list/1`, which
@@ -872,13 +876,25 @@ impl<'a> Encoder<'a> {
         self.pieces.push(Piece::Term(term));
     }
 
-    /// Sets the text so far aside as a piece, so that no buffer grows past its capacity:
-    /// growing a long one means moving it whole.
+    /// Goes on in a buffer of twice the capacity, up to the longest kept for later encodes, so
+    /// that no buffer grows past its capacity: growing a long one means moving it whole.
+    ///
+    /// Text of up to [`MOVE_LIMIT`] moves along, so that the output still ends in one buffer,
+    /// handed over without a join. It moves into a new buffer: an encode that fills a short
+    /// one found no long one kept, and one more kept spares the next encode the same move.
+    /// Longer text is set aside as a piece, and the next buffer may be a kept one.
     fn flush_part(&mut self) -> Result<(), Failure<'a>> {
-        let mut next = buffers::spare();
-        room(&mut next, PART_CAPACITY)?;
-        let part = std::mem::replace(&mut self.out, next);
-        self.pieces.push(Piece::Json(Output(part)));
+        let capacity = (2 * self.out.capacity()).clamp(PART_CAPACITY, buffers::LONGEST_KEPT);
+        if self.out.len() <= MOVE_LIMIT {
+            let mut next = Vec::new();
+            room(&mut next, capacity)?;
+            next.extend_from_slice(&self.out);
+            buffers::keep(std::mem::replace(&mut self.out, next));
+        } else {
+            let next = buffers::spare_of(capacity).map_err(|_| Failure::OutOfMemory)?;
+            let part = std::mem::replace(&mut self.out, next);
+            self.pieces.push(Piece::Json(Output(part)));
+        }
         Ok(())
     }
 

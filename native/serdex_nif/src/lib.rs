@@ -368,10 +368,13 @@ fn encode_result<'a>(
     result: Result<Outcome<'a>, Failure<'a>>,
 ) -> NifResult<Term<'a>> {
     Ok(match result {
-        Ok(Outcome::Done(pieces)) => {
-            let output = match one_text(pieces) {
-                Ok(json) => buffers::binary(env, json),
-                Err(pieces) => pieces_term(env, pieces),
+        Ok(Outcome::Done(mut pieces)) => {
+            let output = if let [Piece::Json(_)] = pieces.as_slice()
+                && let Some(Piece::Json(json)) = pieces.pop()
+            {
+                buffers::binary(env, json)
+            } else {
+                joined(env, &pieces).unwrap_or_else(|| pieces_term(env, pieces))
             };
             (atoms::ok(), output).encode(env)
         }
@@ -407,22 +410,17 @@ fn encode_result<'a>(
     })
 }
 
-/// The output as one text, when nothing is left to Elixir and it is one piece or short
-/// enough to join in one step; otherwise the pieces, for Elixir to join.
-fn one_text(mut pieces: Vec<Piece<'_>>) -> Result<buffers::Output, Vec<Piece<'_>>> {
-    if let [Piece::Json(_)] = pieces.as_slice()
-        && let Some(Piece::Json(json)) = pieces.pop()
-    {
-        return Ok(json);
-    }
-    let parts: Option<Vec<&[u8]>> = pieces
+/// Text in several parts and nothing left to Elixir, as one binary if it is short enough to
+/// copy in one step. Elixir would otherwise join the parts into a binary itself.
+fn joined<'a>(env: Env<'a>, pieces: &[Piece<'a>]) -> Option<Term<'a>> {
+    let parts: Vec<&[u8]> = pieces
         .iter()
         .map(|piece| match piece {
             Piece::Json(json) => Some(&json[..]),
             Piece::Term(_) => None,
         })
-        .collect();
-    parts.and_then(|parts| buffers::join(&parts)).ok_or(pieces)
+        .collect::<Option<_>>()?;
+    binaries::join(env, &parts)
 }
 
 /// The pieces as a list. Only the last text may be copied: the others are parts of a long
