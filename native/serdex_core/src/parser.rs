@@ -173,6 +173,9 @@ pub struct Parser {
     limits: Limits,
     /// Whether the input may hold several values one after another (see [`Parser::records`]).
     records: bool,
+    /// How many bytes at the end of the input get a slice of their own (see
+    /// [`Parser::with_last_slice`]).
+    last_slice: usize,
 }
 
 /// What follows the whitespace at the current position.
@@ -192,6 +195,18 @@ impl Parser {
             scratch: Vec::new(),
             limits,
             records: false,
+            last_slice: 0,
+        }
+    }
+
+    /// A parser that, once a slice has paused, leaves the last `bytes` of the input to a slice
+    /// of their own. What a slice builds beyond the room left on the caller's heap waits in
+    /// heap fragments until the next collection, which also needs room for everything alive;
+    /// a short last slice keeps what a decode leaves there small.
+    pub fn with_last_slice(self, bytes: usize) -> Self {
+        Parser {
+            last_slice: bytes,
+            ..self
         }
     }
 
@@ -219,10 +234,18 @@ impl Parser {
     ) -> Result<Status, ParseError> {
         let mut steps = meter.steps_per_look();
         let mut look_at = self.pos + BYTES_PER_LOOK;
+        let last_slice_at = input.len().saturating_sub(self.last_slice);
+        let pause_at = if self.pos > 0 && self.pos < last_slice_at {
+            last_slice_at
+        } else {
+            usize::MAX
+        };
         loop {
             match self.state {
                 State::Value | State::AfterValue => {
-                    if let Some(status) = self.fast(input, sink, meter, &mut steps, &mut look_at)? {
+                    if let Some(status) =
+                        self.fast(input, sink, meter, &mut steps, &mut look_at, pause_at)?
+                    {
                         return Ok(status);
                     }
                 }
@@ -256,7 +279,10 @@ impl Parser {
             }
             steps -= 1;
             if steps == 0 || self.pos >= look_at || sink.wants_pause() {
-                if sink.wants_pause() || meter.expired() && !matches!(self.state, State::Done) {
+                if sink.wants_pause()
+                    || (meter.expired() || self.pos >= pause_at)
+                        && !matches!(self.state, State::Done)
+                {
                     return Ok(Status::Paused);
                 }
                 steps = meter.steps_per_look();
@@ -267,8 +293,9 @@ impl Parser {
 
     /// The common path: values and what follows them, in one loop, without going back to
     /// the state between tokens. It leaves when a rarer state begins (a long run of
-    /// whitespace, a long string), when the meter says so (looked at once per value), or at
-    /// the end; `self.state` then says where to carry on.
+    /// whitespace, a long string), when the meter says so (looked at once per value) or the
+    /// last slice's input is reached (`pause_at`), or at the end; `self.state` then says where
+    /// to carry on.
     fn fast<S: Sink, M: Meter>(
         &mut self,
         input: &[u8],
@@ -276,6 +303,7 @@ impl Parser {
         meter: &mut M,
         steps: &mut u32,
         look_at: &mut usize,
+        pause_at: usize,
     ) -> Result<Option<Status>, ParseError> {
         let mut complete = matches!(self.state, State::AfterValue);
         // A slice that starts after a value reads on before it looks at the meter, so that
@@ -320,7 +348,7 @@ impl Parser {
             if !std::mem::take(&mut resumed) {
                 *steps -= 1;
                 if *steps == 0 || self.pos >= *look_at || sink.wants_pause() {
-                    if sink.wants_pause() || meter.expired() {
+                    if sink.wants_pause() || meter.expired() || self.pos >= pause_at {
                         self.state = State::AfterValue;
                         return Ok(Some(Status::Paused));
                     }

@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::error::{ErrorKind, ParseError};
 use crate::formatter::{self, Formatter, Layout};
 use crate::parser::{self, Limits, Number, Parser, Sink, Status, Str};
-use crate::slice::Looks;
+use crate::slice::{Looks, Unmetered};
 use crate::writer;
 
 /// Builds a `serde_json::Value`, so that our parser can be compared with serde_json's.
@@ -557,4 +557,36 @@ proptest! {
         // serde_json limits nesting to 128; these inputs are far shallower, so both must agree.
         prop_assert_eq!(ours, theirs);
     }
+}
+
+#[test]
+fn after_a_pause_the_last_bytes_of_the_input_get_a_slice_of_their_own() {
+    let input = format!("[{}1]", "1,".repeat(100_000));
+    let input = input.as_bytes();
+    let mut parser = Parser::new(Limits::default()).with_last_slice(10_000);
+    let mut sink = ValueSink::default();
+    let resume = |parser: &mut Parser, sink: &mut ValueSink, looks| match looks {
+        Some(looks) => parser.resume(input, sink, &mut Looks(looks)),
+        None => parser.resume(input, sink, &mut Unmetered),
+    };
+    assert_eq!(resume(&mut parser, &mut sink, Some(0)), Ok(Status::Paused));
+    assert!(parser.position() < input.len() - 10_000);
+    // The next slice would run to the end, but stops where the last 10,000 bytes begin.
+    assert_eq!(resume(&mut parser, &mut sink, None), Ok(Status::Paused));
+    assert!(parser.position() >= input.len() - 10_000);
+    assert!(parser.position() < input.len() - 9_000);
+    assert_eq!(resume(&mut parser, &mut sink, None), Ok(Status::Done));
+    assert_eq!(
+        sink.values.pop().unwrap().as_array().map(Vec::len),
+        Some(100_001)
+    );
+}
+
+#[test]
+fn a_parse_that_never_paused_runs_to_its_end_in_one_slice() {
+    let input = format!("[{}1]", "1,".repeat(100_000));
+    let mut parser = Parser::new(Limits::default()).with_last_slice(10_000);
+    let mut sink = ValueSink::default();
+    let status = parser.resume(input.as_bytes(), &mut sink, &mut Unmetered);
+    assert_eq!(status, Ok(Status::Done));
 }

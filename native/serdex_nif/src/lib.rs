@@ -181,7 +181,8 @@ fn decode_job(
         max_depth,
         max_integer_digits,
     };
-    (Parser::new(limits), shape, Pacing::from_term(pacing))
+    let parser = Parser::new(limits).with_last_slice(slices::LAST_SLICE_INPUT);
+    (parser, shape, Pacing::from_term(pacing))
 }
 
 /// Returns `{:ok, term}`, `{:error, {code, message, position}}`, `{:cont, state}` when the
