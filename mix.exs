@@ -34,6 +34,7 @@ defmodule Serdex.MixProject do
       files: [
         "lib",
         "native/serdex_core/src",
+        "native/serdex_core/build.rs",
         "native/serdex_core/Cargo.toml",
         "native/serdex_nif/src",
         "native/serdex_nif/build.rs",

@@ -238,7 +238,11 @@ pub fn encode<'a, M: Meter>(
             if encoder.to_list.is_some() {
                 return Ok(encoder.suspend());
             }
-            if encoder.out.len() + HEADROOM >= encoder.out.capacity().max(PART_CAPACITY) {
+            let capacity = encoder
+                .out
+                .capacity()
+                .clamp(PART_CAPACITY, buffers::LONGEST_KEPT);
+            if encoder.out.len() + HEADROOM >= capacity {
                 encoder.flush_part()?;
             }
             if meter.expired() && encoder.surface()? {
@@ -448,9 +452,10 @@ impl<'a> Encoder<'a> {
         }
         let part = utf8::as_str(&bytes[at..end]).ok_or(Failure::InvalidUtf8(text))?;
         room(&mut self.out, writer::escaped_length_bound(part.len()) + 2)?;
+        let before = self.out.len();
         writer::write_escaped(&mut self.out, part, self.options.escape);
         self.budget -= 1;
-        self.charge(part.len() >> 10);
+        self.charge_written(before);
         if end < bytes.len() {
             if let Some(Frame::Text { at, .. }) = self.stack.last_mut() {
                 *at = end;
@@ -525,8 +530,9 @@ impl<'a> Encoder<'a> {
             return Ok(None);
         }
         room(&mut self.out, writer::escaped_length_bound(text.len()) + 3)?;
+        let before = self.out.len();
         writer::write_string(&mut self.out, &text, self.options.escape);
-        self.charge(text.len() >> 10);
+        self.charge_written(before);
         self.out.push(b':');
         Ok(Some(value))
     }
@@ -699,10 +705,11 @@ impl<'a> Encoder<'a> {
             return Ok(true);
         }
         room(&mut self.out, bytes.len() + 2)?;
+        let before = self.out.len();
         if !writer::write_plain(&mut self.out, bytes, self.options.escape) {
             self.escaped_string(term, bytes)?;
         }
-        self.charge(bytes.len() >> 10);
+        self.charge_written(before);
         Ok(false)
     }
 
@@ -848,6 +855,13 @@ impl<'a> Encoder<'a> {
         self.budget = self
             .budget
             .saturating_sub(isize::try_from(steps).unwrap_or(isize::MAX));
+    }
+
+    /// Charges a step for each KiB written since `before`: escapes write up to six bytes for
+    /// one, and what is written between two looks must fit in a buffer's [`HEADROOM`].
+    #[inline]
+    fn charge_written(&mut self, before: usize) {
+        self.charge((self.out.len() - before) >> 10);
     }
 
     /// A hole for a map key the NIF cannot write: `{:key, key}`, filled with the key's text
