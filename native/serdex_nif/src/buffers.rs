@@ -3,8 +3,9 @@
 //!
 //! Short output is copied into a binary, and its buffer is kept at once. Long output becomes
 //! the binary as it is, with no copy, and its buffer comes back when the VM frees that binary.
-//! A long output's parts get longer buffers one after another, so that the longest comes
-//! back to be written into whole by the next encode of as much.
+//! A long output goes on in longer buffers one after another (see the encoder's
+//! `flush_part`), so that the longest comes back to be written into whole by the next encode
+//! of as much.
 
 use std::cell::Cell;
 use std::collections::TryReserveError;
