@@ -48,21 +48,21 @@ const LARGE_BIGNUM_BYTES: usize = 1024;
 /// Strings longer than this are written in parts of this size, one per step.
 const TEXT_PART: usize = 16 * 1024;
 
-/// Output is handed over in parts of about this size, so that it never has to be moved as a
-/// whole to grow, unless it is written into a longer buffer kept from an earlier encode.
+/// How much a buffer started for output holds before the text goes on in a longer one (see
+/// [`Encoder::flush_part`]), so that no buffer has to be moved as a whole to grow.
 const PART: usize = 1 << 20;
 
 /// Room left in a buffer for the writes between two looks at its length, so that it does not
 /// grow (moving its text) before it is handed over.
 const HEADROOM: usize = PART / 4;
 
-/// The capacity of a buffer started for a part.
+/// The capacity of a buffer started for a part: short enough to be copied out and kept.
 const PART_CAPACITY: usize = PART + HEADROOM;
+const _: () = assert!(PART_CAPACITY <= buffers::COPY_LIMIT);
 
 /// Text up to this long is moved into the next buffer rather than left as a part: half of
 /// what a join may copy in one step, as the move's copy goes to fresh memory.
 const MOVE_LIMIT: usize = 2 * PART;
-const _: () = assert!(PART_CAPACITY <= buffers::COPY_LIMIT);
 
 /// Maps with more entries than this are listed by the Elixir side (`:maps.to_list/1`, which
 /// yields) before they are walked, so that a slice that ends inside one hands back its
